@@ -163,8 +163,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   const stockPort = parsePort('STOCK_PORT', input.STOCK_PORT, problems);
   const auditPort = parsePort('AUDIT_PORT', input.AUDIT_PORT, problems);
-  const auditProjectorPort = parsePort('AUDIT_PROJECTOR_PORT', input.AUDIT_PROJECTOR_PORT, problems);
-  const stateProjectorPort = parsePort('STATE_PROJECTOR_PORT', input.STATE_PROJECTOR_PORT, problems);
+  const auditProjectorPort = parsePort(
+    'AUDIT_PROJECTOR_PORT',
+    input.AUDIT_PROJECTOR_PORT,
+    problems,
+  );
+  const stateProjectorPort = parsePort(
+    'STATE_PROJECTOR_PORT',
+    input.STATE_PROJECTOR_PORT,
+    problems,
+  );
   const trustProxy = parseTrustProxy(input.TRUST_PROXY ?? 'off', problems);
   if (input.ROOT_PASSWORD && input.ROOT_PASSWORD.length < 8) {
     problems.push('ROOT_PASSWORD must be at least 8 characters long, or unset to generate one');

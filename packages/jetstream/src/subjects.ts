@@ -24,3 +24,24 @@ export function allEventsFilter(prefix: string): string {
 export function stateEventsFilter(prefix: string): string {
   return `${prefix}.state.>`;
 }
+
+/**
+ * Subject for successful events that change no entity state (a login, a
+ * reset request), kept off the per-entity subjects for the same reason.
+ */
+export function activitySubject(prefix: string, entityType: string): string {
+  return `${prefix}.activity.${entityType}`;
+}
+
+/**
+ * Subject prefix for NATS request/reply commands. It lies outside the
+ * stream's `<prefix>.>` so requests are never stored as events.
+ */
+export function commandSubject(prefix: string, command: string): string {
+  return `cmd.${prefix}.${command}`;
+}
+
+/** Subject for out-of-band notifications such as reset codes; outside the stream. */
+export function notifySubject(prefix: string, topic: string): string {
+  return `notify.${prefix}.${topic}`;
+}

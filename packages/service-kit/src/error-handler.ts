@@ -20,7 +20,8 @@ function describeValidation(error: FastifyError): string {
   const where = error.validationContext ?? 'body';
   const field = first.instancePath.replace(/^\//, '').replace(/\//g, '.');
   const params = first.params as Record<string, unknown>;
-  if (first.keyword === 'additionalProperties') return `${where}.${params.additionalProperty} is not allowed`;
+  if (first.keyword === 'additionalProperties')
+    return `${where}.${params.additionalProperty} is not allowed`;
   if (first.keyword === 'required') {
     return `${where}${field ? `.${field}` : ''}.${params.missingProperty} is required`;
   }
@@ -53,6 +54,8 @@ export function installErrorHandler(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send(errorBody(404, 'ROUTE_NOT_FOUND', `Route ${request.method} ${request.url} not found`)),
+    reply
+      .status(404)
+      .send(errorBody(404, 'ROUTE_NOT_FOUND', `Route ${request.method} ${request.url} not found`)),
   );
 }

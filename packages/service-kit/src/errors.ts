@@ -14,7 +14,8 @@ export class AppError extends Error {
   }
 }
 
-export const badRequest = (message: string, code = 'VALIDATION_FAILED') => new AppError(400, code, message);
+export const badRequest = (message: string, code = 'VALIDATION_FAILED') =>
+  new AppError(400, code, message);
 export const unauthorized = (message = 'Missing or invalid bearer token', code = 'UNAUTHORIZED') =>
   new AppError(401, code, message);
 export const forbidden = (message: string, code = 'FORBIDDEN') => new AppError(403, code, message);

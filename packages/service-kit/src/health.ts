@@ -7,7 +7,10 @@ export type ReadinessCheck = () => Promise<void>;
  * Adds `GET /health` (the process is up) and `GET /ready` (every check
  * passes: 200 with each check's state, else 503 naming what failed).
  */
-export function installHealthRoutes(app: FastifyInstance, checks: Record<string, ReadinessCheck>): void {
+export function installHealthRoutes(
+  app: FastifyInstance,
+  checks: Record<string, ReadinessCheck>,
+): void {
   app.get('/health', async () => ({ status: 'ok' }));
 
   app.get('/ready', async (request, reply) => {
@@ -24,6 +27,8 @@ export function installHealthRoutes(app: FastifyInstance, checks: Record<string,
       }
     }
 
-    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks: results });
+    return reply
+      .status(ready ? 200 : 503)
+      .send({ status: ready ? 'ready' : 'not ready', checks: results });
   });
 }

@@ -39,6 +39,8 @@ export function readPem(file: string, what: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {
-    throw new Error(`Cannot read the JWT ${what} key at ${file}: ${(error as Error).message}`, { cause: error });
+    throw new Error(`Cannot read the JWT ${what} key at ${file}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }

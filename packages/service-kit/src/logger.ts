@@ -24,7 +24,10 @@ export function loggerOptions(service: string, level: string): LoggerOptions {
     },
   };
   if (process.stdout.isTTY && !process.env.NO_PRETTY_LOGS) {
-    options.transport = { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } };
+    options.transport = {
+      target: 'pino-pretty',
+      options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' },
+    };
   }
 
   return options;
