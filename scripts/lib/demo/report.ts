@@ -1,0 +1,95 @@
+// After the workload: waits until the audit log holds one row per stream
+// event, then prints example audit queries with their answers.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { JetStreamManager } from 'nats';
+import { HttpClient } from './client.ts';
+import type { Account } from './workload.ts';
+
+interface AuditRecord {
+  id: number;
+  username: string | null;
+  action: string;
+  entity_type: string;
+  entity_id: string | null;
+  description: string;
+  timestamp: string;
+  status: string;
+}
+
+export interface Completeness {
+  streamEvents: number;
+  auditRows: number;
+  complete: boolean;
+}
+
+/** Polls until `audit_log` has as many rows as the stream has events, or the timeout passes. */
+export async function waitForAuditLog(
+  audit: HttpClient,
+  rootToken: string,
+  jsm: JetStreamManager,
+  streamName: string,
+  timeoutMs: number,
+): Promise<Completeness> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const streamEvents = (await jsm.streams.info(streamName)).state.messages;
+    const { body } = await audit.request<{ total: number }>('GET', '/api/all?limit=1', {
+      token: rootToken,
+      expect: [200],
+    });
+    const complete = body.total === streamEvents;
+    if (complete || Date.now() > deadline) return { streamEvents, auditRows: body.total, complete };
+    await sleep(500);
+  }
+}
+
+function formatRecord(record: AuditRecord): string {
+  return `  ${record.timestamp}  ${(record.username ?? '—').padEnd(22)} ${record.action.padEnd(15)} ${record.status.padEnd(7)} ${record.description}`;
+}
+
+/** Prints one product's change trail, one seller's history and all failed logins. */
+export async function printExamples(
+  audit: HttpClient,
+  auditUrl: string,
+  root: Account,
+  admin: Account,
+  seller: Account,
+  productId: string,
+  print: (line: string) => void,
+): Promise<void> {
+  const trail = await audit.request<{ changes: AuditRecord[] }>(
+    'GET',
+    `/api/entity/product/${productId}?limit=8`,
+    {
+      token: admin.token,
+      expect: [200],
+    },
+  );
+  print(`\nChange trail of product ${productId} (first 8), as ${admin.username}:`);
+  print(
+    `  curl -H "Authorization: Bearer $TOKEN" '${auditUrl}/api/entity/product/${productId}?limit=8'`,
+  );
+  for (const change of trail.body.changes) print(formatRecord(change));
+
+  const history = await audit.request<{ total: number; records: AuditRecord[] }>(
+    'GET',
+    `/api/user/${seller.id}?limit=8`,
+    { token: seller.token, expect: [200] },
+  );
+  print(
+    `\nHistory of seller ${seller.username} (newest 8 of ${history.body.total}), as the seller:`,
+  );
+  print(`  curl -H "Authorization: Bearer $TOKEN" '${auditUrl}/api/user/${seller.id}?limit=8'`);
+  for (const record of history.body.records) print(formatRecord(record));
+
+  const failed = await audit.request<{ total: number; records: AuditRecord[] }>(
+    'GET',
+    '/api/all?action=login&status=error&limit=10',
+    { token: root.token, expect: [200] },
+  );
+  print(`\nFailed logins of the week (newest 10 of ${failed.body.total}), as root:`);
+  print(
+    `  curl -H "Authorization: Bearer $TOKEN" '${auditUrl}/api/all?action=login&status=error&limit=10'`,
+  );
+  for (const record of failed.body.records) print(formatRecord(record));
+}
