@@ -74,8 +74,8 @@ async function writeBatch(
     ? await insertRowByRow(trx, table, prepared, rejected)
     : await insertRows(trx, table, prepared.rows);
 
-  const insertedSet = new Set(inserted);
-  const skipped = prepared.rows.filter((row) => !insertedSet.has(row.id));
+  const handled = new Set([...inserted, ...rejected.map((entry) => entry.message.sequence)]);
+  const skipped = prepared.rows.filter((row) => !handled.has(row.id));
   const { alreadyStored, duplicates, collisions } = await classifySkipped(trx, table, skipped);
   for (const row of collisions) {
     rejected.push({
@@ -85,7 +85,8 @@ async function writeBatch(
   }
   const newDuplicates = await recordDuplicates(trx, duplicates);
   const newDeadLetters = await recordDeadLetters(trx, rejected);
-  const resolved = await resolveDeadLetters(trx, [...inserted, ...newDuplicates]);
+  const stored = [...inserted, ...alreadyStored, ...duplicates.map((entry) => entry.sequence)];
+  const resolved = await resolveDeadLetters(trx, stored);
   await addCounts(trx, table, {
     rows: inserted.length,
     duplicates: newDuplicates.length,

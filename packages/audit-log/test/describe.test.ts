@@ -3,6 +3,12 @@ import { createEvent, type EventInput } from '@stock-audit/events';
 import { DescriptionError, describeEvent, formatMoney } from '@stock-audit/audit-log';
 
 const admin = { id: '1', username: 'alice', role: 'admin' };
+// The envelope allows extra error fields; a failed login carries the claimed username.
+const loginError = {
+  code: 'INVALID_CREDENTIALS',
+  message: 'Invalid username or password',
+  username: 'mallory',
+};
 
 const cases: { name: string; event: EventInput; expected: string }[] = [
   {
@@ -156,11 +162,7 @@ const cases: { name: string; event: EventInput; expected: string }[] = [
       entity_type: 'user',
       action: 'login',
       status: 'error',
-      error: {
-        code: 'INVALID_CREDENTIALS',
-        message: 'Invalid username or password',
-        username: 'mallory',
-      },
+      error: loginError,
     },
     expected: 'Login as mallory failed: Invalid username or password',
   },

@@ -1,0 +1,71 @@
+// The projector's HTTP side: /health with the projection's completeness,
+// /ready for its dependencies, and /metrics for Prometheus.
+import Fastify from 'fastify';
+import { sql, type Kysely } from 'kysely';
+import type { NatsConnection } from 'nats';
+import type { Logger } from 'pino';
+import type { AuditTables } from '@stock-audit/audit-log';
+import type { ProjectorMetrics } from './metrics.ts';
+import { readProgress } from './progress.ts';
+
+export interface ProjectorHttpDeps {
+  db: Kysely<AuditTables>;
+  nc: NatsConnection;
+  streamName: string;
+  metrics: ProjectorMetrics;
+  logger: Logger;
+}
+
+export function buildProjectorHttp(deps: ProjectorHttpDeps) {
+  const app = Fastify({ logger: false });
+
+  // Always 200 while the process runs; `projection` tells how complete the
+  // audit log is, or why that could not be read.
+  app.get('/health', async () => {
+    try {
+      const jsm = await deps.nc.jetstreamManager();
+      const progress = await readProgress(deps.db, jsm, deps.streamName);
+
+      return {
+        status: 'ok',
+        projection: {
+          projected_through: progress.projectedThrough,
+          rows: progress.rows,
+          duplicates: progress.duplicates,
+          dead_letters: progress.openDeadLetters,
+          events_seen: progress.eventsSeen,
+          missing: progress.missing,
+          no_gaps: progress.missing === 0,
+          stream_last_sequence: progress.streamLastSequence,
+          pending: progress.pending,
+        },
+      };
+    } catch (error) {
+      deps.logger.warn({ err: error }, 'reading projection progress failed');
+
+      return { status: 'ok', projection_error: (error as Error).message };
+    }
+  });
+
+  app.get('/ready', async (_request, reply) => {
+    const checks: Record<string, string> = {};
+    try {
+      await sql`SELECT 1 FROM audit_log LIMIT 1`.execute(deps.db);
+      checks.database = 'ok';
+    } catch (error) {
+      checks.database = (error as Error).message;
+    }
+    checks.nats = deps.nc.isClosed() ? 'connection closed' : 'ok';
+    const ready = Object.values(checks).every((state) => state === 'ok');
+
+    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });
+  });
+
+  app.get('/metrics', async (_request, reply) => {
+    reply.header('content-type', deps.metrics.registry.contentType);
+
+    return deps.metrics.registry.metrics();
+  });
+
+  return app;
+}
