@@ -1,5 +1,6 @@
 // Test harness of the command API: a built app on the test's own database,
 // stream and subject prefix, a root login, and readers of the stream.
+/* eslint-disable @typescript-eslint/no-explicit-any -- tests read JSON bodies field by field */
 import { generateKeyPairSync } from 'node:crypto';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import type { Test } from 'tap';
