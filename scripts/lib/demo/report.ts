@@ -2,7 +2,7 @@
 // event, then prints example audit queries with their answers.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JetStreamManager } from 'nats';
-import { HttpClient } from './client.ts';
+import type { HttpClient } from './client.ts';
 import type { Account } from './workload.ts';
 
 interface AuditRecord {
