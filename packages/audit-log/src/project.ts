@@ -14,7 +14,7 @@ export interface ProjectBatchOptions {
   toRow?: RowMapper;
 }
 
-/** What a committed batch did, by stream sequence. */
+/** Outcome of a committed batch, by stream sequence. */
 export interface BatchOutcome {
   /** Sequences stored as new rows. */
   inserted: number[];

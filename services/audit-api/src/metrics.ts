@@ -8,7 +8,7 @@ export function installMetrics(app: FastifyInstance, options: { defaults?: boole
   if (options.defaults) collectDefaultMetrics({ register: registry });
   const duration = new Histogram({
     name: 'audit_api_request_duration_seconds',
-    help: 'Time to answer an HTTP request',
+    help: 'Duration of HTTP requests',
     labelNames: ['method', 'route', 'status_code'],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],

@@ -110,13 +110,13 @@ export async function findRecords(
       const rows = await query.execute();
 
       const hasMore = rows.length > page.limit;
-      const shown = rows.slice(0, page.limit);
-      const last = shown.at(-1);
+      const pageRows = rows.slice(0, page.limit);
+      const last = pageRows.at(-1);
       const nextCursor =
         hasMore && last
           ? encodeCursor({ timestamp: BigInt(last.cursor_time), id: last.id, order: page.order })
           : null;
 
-      return { total: Number(total), rows: shown, nextCursor };
+      return { total: Number(total), rows: pageRows, nextCursor };
     });
 }

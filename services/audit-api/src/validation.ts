@@ -7,7 +7,7 @@ import { MAX_LIMIT, MAX_OFFSET } from './limits.ts';
 
 const TIME = 'an ISO 8601 date or date-time such as 2024-05-01 or 2024-05-01T10:00:00+02:00';
 
-/** What each parameter accepts, as the end of "NAME must be ...". */
+/** Accepted values of each parameter, worded to end "NAME must be ...". */
 export const PARAMETER_RULES: Record<string, string> = {
   action: 'an action name of letters, digits and "_", such as update',
   from: TIME,

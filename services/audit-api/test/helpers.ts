@@ -78,7 +78,7 @@ export async function seed(
   }
 }
 
-/** A test database and the app on the read-only role; both closed on teardown. */
+/** Creates a test database and the app on the read-only role, both closed on teardown. */
 export async function setupApp(t: { teardown(fn: () => unknown): void }) {
   const ctx = await createTestContext<AuditTables>(t, { createStream: false });
   const readerDb = createDb<AuditTables>(ctx.config.auditDatabaseUrl, { max: 2 });

@@ -60,13 +60,13 @@ export async function countRows(ctx: AuditContext): Promise<number> {
 /** Polls `check` every 50 ms until it returns true, or throws after `timeoutMs`. */
 export async function waitFor(
   check: () => Promise<boolean>,
-  what: string,
+  description: string,
   timeoutMs = 20_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${description}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
