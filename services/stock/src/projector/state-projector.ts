@@ -24,7 +24,7 @@ export interface StateProjectorOptions {
   log: FastifyBaseLogger;
   metrics: ProjectorMetrics;
   batchSize?: number;
-  /** Milliseconds a fetch waits for messages before returning a short batch. */
+  /** Milliseconds a fetch waits for messages before returning a short batch; at least 1000 (nats.js). */
   fetchExpiresMs?: number;
 }
 
@@ -110,6 +110,8 @@ async function processMessage(options: StateProjectorOptions, message: JsMsg): P
 }
 
 async function updateLag(options: StateProjectorOptions, consumer: Consumer): Promise<void> {
-  const info = await consumer.info(true);
-  options.metrics.lag.set(info.num_pending + info.num_ack_pending);
+  // Messages delivered but not yet acknowledged are being processed, so only
+  // undelivered ones count as lag.
+  const info = await consumer.info();
+  options.metrics.lag.set(info.num_pending);
 }
