@@ -40,7 +40,7 @@ export interface StockAppOptions {
   nc: NatsConnection;
   /** PEM keys; read from config.jwtPrivateKeyFile and jwtPublicKeyFile when absent. */
   keys?: { privateKey: string; publicKey: string };
-  /** Where reset codes go; NATS `notify.<prefix>.password_reset` when absent. */
+  /** Reset code delivery; publishes on NATS `notify.<prefix>.password_reset` when absent. */
   notifier?: Notifier;
   commandOptions?: Partial<CommandOptions>;
   /** A pino logger to use instead of one built from config.logLevel. */

@@ -1,5 +1,5 @@
-// Self-registration and its review. Registering creates a pending user (a
-// user.registered event); approving or rejecting it appends
+// Self-registration and its review. Registering creates a pending user with
+// a user.registered event. Approving or rejecting it appends
 // application.approved or application.rejected on the same user's subject,
 // so the user's chain of before and after states stays unbroken.
 import { Type, type Static } from '@sinclair/typebox';

@@ -1,7 +1,7 @@
-// The one path every command and query takes, from HTTP or NATS alike:
-// authenticate, authorize by role (before any state is read), honour an
-// Idempotency-Key, validate, run the handler; then turn any AppError into an
-// error event (commands only) and an error reply, and count the outcome.
+// The one path every command and query takes, from HTTP or NATS alike. It
+// authenticates, authorizes by role before any state is read, honours an
+// Idempotency-Key, validates and runs the handler. Then it turns any AppError
+// into an error event (commands only) and an error reply, and counts the outcome.
 import { performance } from 'node:perf_hooks';
 import type { FastifyBaseLogger } from 'fastify';
 import { AppError, badRequest, errorBody, requireRole } from '@stock-audit/service-kit';
@@ -174,14 +174,14 @@ async function settleClaim(ctx: CommandContext, claim: Claimed, reply: CommandRe
   }
 }
 
-/** The entity id in the path (`:id` or `:userId`), when it is a valid id. */
+/** Returns the entity id in the path (`:id` or `:userId`) when it is a valid id. */
 function entityIdOf(params: Record<string, unknown>): string | null {
   const value = String(params.id ?? params.userId ?? '');
 
   return ENTITY_ID.test(value) ? value : null;
 }
 
-/** The user name or email an anonymous caller claimed, for its error event. */
+/** Returns the user name or email an anonymous caller claimed, for its error event. */
 function claimedIdentity(body: unknown): string | undefined {
   if (body === null || typeof body !== 'object') return undefined;
   const { username, email } = body as Record<string, unknown>;

@@ -1,7 +1,7 @@
-// Password reset: a request sends a single-use code out of band and always
-// answers 202, so it reveals nothing about which accounts exist; the audit
-// still records an error event when no active account matched. The code
-// then changes the password once.
+// Password reset. A request sends a single-use code out of band and always
+// returns 202, so it reveals nothing about which accounts exist, but the
+// audit still records an error event when no active account matched. The
+// code then changes the password once.
 import { Type, type Static } from '@sinclair/typebox';
 import { AppError, forbidden, notFound } from '@stock-audit/service-kit';
 import {
@@ -173,7 +173,7 @@ export const passwordResetCommands: CommandDefinition[] = [
     summary: 'Set a new password with a reset code; the code works once',
     access: 'anonymous',
     body: ChangeBody,
-    // The request holds the code; a retry fails anyway because the code is single-use.
+    // The request contains the code, and a retry fails anyway because the code is single-use.
     idempotent: false,
     handle: (ctx, { body }: { body: Static<typeof ChangeBody> }) =>
       changePasswordWithCode(ctx, body),

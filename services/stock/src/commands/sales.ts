@@ -6,8 +6,8 @@
 // sale. If a product's stock ran out between the check and its move (another
 // sale won the race), the sale is compensated: a sale.updated event reverts
 // it and the stock already moved is returned, then the command fails with 409.
-// TODO: a crash between the sale event and its stock moves is not re-driven;
-// the moves' event ids derive from the sale event id, so a sweep that re-runs
+// TODO: a crash between the sale event and its stock moves is not re-driven.
+// The moves' event ids derive from the sale event id, so a sweep that re-runs
 // moveStock for sales without their product events would be safe to add.
 import { Type, type Static } from '@sinclair/typebox';
 import { badRequest, conflict, forbidden, notFound } from '@stock-audit/service-kit';

@@ -36,8 +36,9 @@ export const Role = Type.Union([
 ]);
 
 /**
- * A body naming a user by `username` or `email`, plus `fields`. Exactly one
- * of the two must be present; `identityOf` checks that after validation.
+ * Builds the schema of a body naming a user by `username` or `email`, plus
+ * `fields`. Exactly one of the two must be present, which `identityOf`
+ * checks after validation.
  */
 export function identifiedBody<T extends Record<string, TSchema>>(fields: T) {
   return Type.Object(

@@ -72,7 +72,7 @@ export const sessionCommands: CommandDefinition[] = [
     summary: 'Log in with username or email and password; returns a bearer token',
     access: 'anonymous',
     body: LoginBody,
-    // The reply holds a token, which must not be stored for replays.
+    // The reply contains a token, which must not be stored for replays.
     idempotent: false,
     handle: (ctx, { body }: { body: Static<typeof LoginBody> }) => login(ctx, body),
   },

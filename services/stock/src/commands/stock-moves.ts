@@ -39,11 +39,11 @@ export interface StockMoveOutcome {
 }
 
 /**
- * Applies `deltas` (by product id; negative takes stock) as events caused by
- * `cause`, returns first, so that a failure leaves as little to undo as
- * possible. Stops at the first product that cannot move (404, 409) and
- * returns what was applied, for the caller to compensate. Event ids derive
- * from the cause's id, so a repeated move is stored once.
+ * Applies `deltas` (by product id, negative takes stock) as events caused by
+ * `cause`. Returns of stock go first, so a failure leaves less to undo. Stops
+ * at the first product that cannot move (404, 409) and returns what was
+ * applied, so the caller can compensate. Event ids derive from the cause's
+ * id, so a repeated move is stored once.
  */
 export async function moveStock(
   ctx: CommandContext,

@@ -9,7 +9,7 @@ import type { StockDeps } from '../deps.ts';
 import type { UserState } from '../domain/user.ts';
 import type { EventIdSource } from './event-ids.ts';
 
-/** Who may call: anyone (no token needed) or an authenticated user of one of the roles. */
+/** Callers allowed: anyone without a token, or authenticated users of the listed roles. */
 export type Access = 'anonymous' | readonly Role[];
 
 export interface CommandInput<Body = unknown, Params = Record<string, string>, Query = unknown> {
@@ -59,7 +59,7 @@ export interface CommandDefinition<Body = any, Params = any, Query = any> {
   body?: TSchema;
   params?: TSchema;
   querystring?: TSchema;
-  /** Whether an Idempotency-Key is honoured; false where the reply holds a secret. */
+  /** True when an Idempotency-Key is honoured. False where the reply contains a secret. */
   idempotent: boolean;
   handle(ctx: CommandContext, input: CommandInput<Body, Params, Query>): Promise<CommandResult>;
 }

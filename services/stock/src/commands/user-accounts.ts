@@ -1,7 +1,7 @@
-// Creating a user account: the password hash goes into `credentials` and the
-// user.created or user.registered event onto the stream, in one database
-// transaction, so a failed append leaves no credentials behind and a taken
-// user name or email fails before anything is appended.
+// Creates user accounts. The password hash goes into `credentials` and the
+// user.created or user.registered event onto the stream, both in one database
+// transaction. A failed append therefore leaves no credentials behind, and a
+// taken user name or email fails before anything is appended.
 import type { Role } from '@stock-audit/service-kit';
 import { conflict } from '@stock-audit/service-kit';
 import { insertCredentials } from '../auth/credentials.ts';

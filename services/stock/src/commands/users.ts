@@ -1,7 +1,7 @@
 // User administration: create, update and delete (disable) by admin or
 // root, and the list and get queries. Admins manage every user below root;
-// only root manages root users or grants the root role. Nobody disables
-// their own account or changes their own role.
+// only root manages root users or grants the root role. No user may disable
+// their own account or change their own role.
 import { Type, type Static } from '@sinclair/typebox';
 import { forbidden, notFound } from '@stock-audit/service-kit';
 import { updateCredentials } from '../auth/credentials.ts';

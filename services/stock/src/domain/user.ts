@@ -22,8 +22,8 @@ export interface ApplicationInfo {
 }
 
 /**
- * A user as stored in its events' `before` and `after`. It never holds the
- * password or its hash; `credentials_changed_at` records when either changed.
+ * A user as stored in its events' `before` and `after`. It never contains the
+ * password or its hash. `credentials_changed_at` records when either changed.
  */
 export interface UserState {
   [key: string]: unknown;
@@ -56,7 +56,7 @@ export function createUser(id: number, fields: NewUser, now: string): UserState 
   };
 }
 
-/** A self-registered user: a seller who may log in once an admin approves. */
+/** Creates a self-registered user: a pending seller who may log in once an admin approves. */
 export function registerUser(id: number, fields: Omit<NewUser, 'role'>, now: string): UserState {
   return {
     ...createUser(id, { ...fields, role: 'seller' }, now),

@@ -1,4 +1,4 @@
-// What the HTTP layer reads from a request for the command pipeline: bearer
+// Request fields that the HTTP layer passes to the command pipeline: bearer
 // token, Idempotency-Key, correlation id, and body parse or schema errors.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { describeAjvError } from '../commands/validation.ts';
@@ -19,14 +19,14 @@ export function idempotencyKey(request: FastifyRequest): string | null {
   return typeof value === 'string' ? value : null;
 }
 
-/** The caller's X-Correlation-Id when well formed, else the request id. */
+/** Returns the caller's X-Correlation-Id when well formed, else the request id. */
 export function correlationId(request: FastifyRequest): string {
   const value = request.headers['x-correlation-id'];
 
   return typeof value === 'string' && CORRELATION_ID.test(value) ? value : request.id;
 }
 
-/** The first problem with the request's input: unparsable JSON or a schema violation. */
+/** Describes the first problem with the request's input (unparsable JSON or a schema violation), or returns null. */
 export function inputProblem(request: FastifyRequest): string | null {
   const parseError = bodyParseErrors.get(request);
   if (parseError) return `body is not valid JSON: ${parseError}`;

@@ -1,6 +1,6 @@
 // Applies one state event to the state read model. The command handlers call
-// it right after an append (read-your-writes), and the state projector and
-// the rebuild call it again for every event of the stream: each row keeps the
+// it right after an append (read-your-writes). The state projector and the
+// rebuild call it again for every event of the stream. Each row keeps the
 // stream sequence of the last event applied to it, so a repeated or older
 // event changes nothing.
 import type { Kysely } from 'kysely';
