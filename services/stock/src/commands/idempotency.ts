@@ -1,8 +1,8 @@
-// Idempotency-Key handling. The first request with a key claims a record;
-// a retry with the same key and the same request within the window gets the
+// Idempotency-Key handling. The first request with a key claims a record. A
+// retry with the same key and the same request within the window gets the
 // stored reply and publishes nothing. Event ids of the claimed command derive
-// from the record, so a command that crashed after appending and is retried
-// produces the same ids, which the stream's duplicate window stores once.
+// from the record. A command that crashed after appending and is then retried
+// therefore produces the same ids, which the stream's duplicate window stores once.
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql, type Kysely } from 'kysely';

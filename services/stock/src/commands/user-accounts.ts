@@ -15,7 +15,7 @@ export interface NewAccount {
   username: string;
   email: string;
   password: string;
-  /** Absent for a self-registration, which always asks for the seller role. */
+  /** Role of the new user; absent for a self-registration, which always creates a seller. */
   role?: Role;
 }
 
