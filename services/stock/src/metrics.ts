@@ -4,8 +4,8 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
 
 export interface CommandMetrics {
   registry: Registry;
-  commands: Counter<'command' | 'status'>;
-  duration: Histogram<'command' | 'status'>;
+  commands: Counter<'action' | 'status'>;
+  duration: Histogram<'action' | 'status'>;
   appendConflicts: Counter<'entity_type'>;
 }
 
@@ -18,14 +18,14 @@ export function createCommandMetrics(options: { defaultMetrics?: boolean } = {})
     registry,
     commands: new Counter({
       name: 'stock_commands_total',
-      help: 'Commands and queries handled, by name (such as product.create) and HTTP status',
-      labelNames: ['command', 'status'],
+      help: 'Commands and queries handled, by action (such as product.create) and HTTP status',
+      labelNames: ['action', 'status'],
       registers: [registry],
     }),
     duration: new Histogram({
       name: 'stock_command_duration_seconds',
       help: 'Time from receiving a command to its reply, in seconds',
-      labelNames: ['command', 'status'],
+      labelNames: ['action', 'status'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     }),

@@ -17,10 +17,10 @@ t.test('health, readiness, metrics and OpenAPI', async (t) => {
   t.ok(docs.body.paths['/api/products'].post, 'product create documented');
   t.ok(docs.body.paths['/api/users/reset-password/change-password'].post);
   t.ok(docs.body.paths['/api/applications/{userId}/approve'].post);
-  t.match(metrics.body, /stock_commands_total\{command="product.list",status="200"\} 1/);
+  t.match(metrics.body, /stock_commands_total\{action="product.list",status="200"\} 1/);
   t.match(
     metrics.body,
-    /stock_command_duration_seconds_count\{command="user.login",status="200"\} 1/,
+    /stock_command_duration_seconds_count\{action="user.login",status="200"\} 1/,
   );
 });
 

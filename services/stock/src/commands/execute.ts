@@ -59,7 +59,7 @@ export async function executeCommand(
   }
   if (state.claim) await settleClaim(ctx, state.claim, reply);
 
-  const labels = { command: definition.name, status: String(reply.statusCode) };
+  const labels = { action: definition.name, status: String(reply.statusCode) };
   deps.metrics.commands.inc(labels);
   deps.metrics.duration.observe(labels, (performance.now() - started) / 1000);
 

@@ -43,7 +43,7 @@ export function registerCommandRoutes(
           clientIp: request.ip ?? null,
           correlationId: correlation,
           validation: { problem: inputProblem(request) },
-          log: request.log.child({ correlation_id: correlation }),
+          log: request.log,
         });
 
         reply.header('x-correlation-id', correlation);

@@ -84,7 +84,7 @@ export function startCommandResponder(
       clientIp: null,
       correlationId: correlation,
       validation: problem === null ? undefined : { problem },
-      log: deps.log.child({ correlation_id: correlation, subject: message.subject }),
+      log: deps.log.child({ subject: message.subject }),
     });
     respond(message, reply);
   }
