@@ -169,3 +169,27 @@ t.test('login by email and bad password', async (t) => {
   t.match(events[2]!.error, { username: 'nobody' });
   t.equal(events[2]!.actor, null);
 });
+
+t.test('disabled user can be enabled again', async (t) => {
+  const harness = await startStock(t);
+  const user = await createUser(harness, 'seller', 'olga');
+  await harness.call('DELETE', `/api/users/${user.id}`, { token: harness.rootToken });
+  const registered = await harness.call('POST', '/api/register', {
+    body: { username: 'pia', email: 'pia@example.com', password: 'pia-password' },
+  });
+
+  const enabled = await harness.call('PUT', `/api/users/${user.id}`, {
+    token: harness.rootToken,
+    body: { status: 'active' },
+  });
+  const pendingEnabled = await harness.call('PUT', `/api/users/${registered.body.id}`, {
+    token: harness.rootToken,
+    body: { status: 'active' },
+  });
+
+  t.equal(enabled.status, 200);
+  t.equal(enabled.body.status, 'active');
+  t.equal(pendingEnabled.status, 409, 'a pending user is approved, not enabled');
+  t.equal(pendingEnabled.body.code, 'APPLICATION_UNDECIDED');
+  t.type(await harness.login('olga', user.password), 'string');
+});
