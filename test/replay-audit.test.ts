@@ -88,7 +88,7 @@ t.test('replay reproduces the live table and swaps it in', async (t) => {
   const decision = await verifyAndSwap(deps, rebuild, { requireIdentical: true });
 
   t.equal(rebuild.highWater, 40);
-  t.equal(decision.swapped, true, decision.reason);
+  t.equal(decision.swapped, true, decision.reason ?? 'swapped');
   t.equal(decision.comparison?.differing, 0);
   t.same(await rows(ctx), before, 'rows identical, ids included');
   t.same(await rows(ctx, decision.retiredTable), before, 'old table kept');
@@ -104,7 +104,7 @@ t.test('events published during replay reach the new table', async (t) => {
   await projectLive(ctx);
   const decision = await verifyAndSwap(deps, rebuild, { requireIdentical: true });
 
-  t.equal(decision.swapped, true, decision.reason);
+  t.equal(decision.swapped, true, decision.reason ?? 'swapped');
   const ids = (await rows(ctx)).map((row) => row.id);
   t.same(
     ids,
@@ -186,7 +186,7 @@ t.test('dead letters count as accounted for', async (t) => {
   const rebuild = await rebuildAuditTable(deps);
   const decision = await verifyAndSwap(deps, rebuild, { requireIdentical: true });
 
-  t.equal(decision.swapped, true, decision.reason);
+  t.equal(decision.swapped, true, decision.reason ?? 'swapped');
   t.equal(decision.verification.stream.count, 11);
   t.equal((await rows(ctx)).length, 10, 'the malformed message has no row');
 });

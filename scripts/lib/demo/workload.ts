@@ -52,6 +52,12 @@ export interface WorkloadResult {
   elapsedMs: number;
 }
 
+interface ListedProduct {
+  id: string | number;
+  quantity: number;
+  min_quantity: number;
+}
+
 interface SalePlan {
   seller: Account;
   body: { items: { product_id: number; quantity: number }[]; payment_method: string };
@@ -310,19 +316,21 @@ export class Workload {
   }
 
   private async restock(): Promise<void> {
-    const low = await this.http.request<
-      Array<{ id: string | number; quantity: number; min_quantity: number }>
-    >('GET', '/api/products?limit=1000', {
-      token: this.random.pick(this.admins).token,
-      expect: [200],
-    });
-    const list = Array.isArray(low.body)
-      ? low.body
-      : ((low.body as unknown as { products?: [] }).products ?? []);
-    for (const item of list.filter((p) => p.quantity < p.min_quantity)) {
+    const admin = this.random.pick(this.admins);
+    const low: ListedProduct[] = [];
+    for (let offset = 0; ; offset += 200) {
+      const page = await this.http.request<{ total: number; records: ListedProduct[] }>(
+        'GET',
+        `/api/products?status=active&limit=200&offset=${offset}`,
+        { token: admin.token, expect: [200] },
+      );
+      low.push(...page.body.records.filter((p) => p.quantity < p.min_quantity));
+      if (offset + 200 >= page.body.total) break;
+    }
+    for (const item of low) {
       const quantity = item.quantity + this.random.int(40, 100);
       await this.http.request('PUT', `/api/products/${item.id}`, {
-        token: this.random.pick(this.admins).token,
+        token: admin.token,
         body: { quantity },
         expect: [200],
       });
