@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import t from 'tap';
+import { sql } from 'kysely';
 import { createEvent, encodeEvent } from '@stock-audit/events';
 import {
   allEventsFilter,
@@ -236,9 +237,48 @@ t.test('metrics and health report the projection', async (t) => {
   });
   const ready = await fetch(`http://127.0.0.1:${projector.port}/ready`);
   t.equal(ready.status, 200);
-  const metrics = await (await fetch(`http://127.0.0.1:${projector.port}/metrics`)).text();
+  // The counters move just after the commit that the checkpoint shows.
+  const readMetrics = async () =>
+    (await fetch(`http://127.0.0.1:${projector.port}/metrics`)).text();
+  await waitFor(
+    async () => /audit_projector_events_projected_total 5/.test(await readMetrics()),
+    'events counted',
+  );
+  const metrics = await readMetrics();
   t.match(metrics, /audit_projector_events_projected_total 5/);
   t.match(metrics, /audit_projector_batch_duration_seconds_count \d+/);
   t.match(metrics, /audit_projector_lag_events 0/);
   t.match(metrics, /audit_projector_dead_letters_total 0/);
+});
+
+t.test('database outage is retried without acknowledging', async (t) => {
+  const ctx = await createTestContext<AuditTables>(t);
+  await sql`ALTER TABLE audit_log RENAME TO audit_log_offline`.execute(ctx.db);
+  const projector = await startInProcess(t, ctx);
+  await publishProducts(ctx, 10);
+
+  await waitFor(async () => {
+    const metrics = await (await fetch(`http://127.0.0.1:${projector.port}/metrics`)).text();
+
+    return /audit_projector_errors_total\{stage="write"\} [2-9]/.test(metrics);
+  }, 'two failed writes');
+  const info = await ctx.jsm.consumers.info(ctx.streamName, DURABLE_NAME);
+  t.equal(info.num_ack_pending, 10, 'the failed batch stays unacknowledged');
+
+  await sql`ALTER TABLE audit_log_offline RENAME TO audit_log`.execute(ctx.db);
+  await waitFor(async () => (await countRows(ctx)) === 10, '10 rows after recovery');
+  await waitFor(
+    async () => (await ctx.jsm.consumers.info(ctx.streamName, DURABLE_NAME)).num_ack_pending === 0,
+    'batch acknowledged',
+  );
+  t.equal((await progressOf(ctx)).missing, 0);
+  t.equal(
+    await ctx.db
+      .selectFrom('audit_dead_letters')
+      .select('stream_sequence')
+      .execute()
+      .then((rows) => rows.length),
+    0,
+    'no dead letters',
+  );
 });
