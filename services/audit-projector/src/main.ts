@@ -6,8 +6,15 @@ import { loggerOptions } from '@stock-audit/service-kit';
 import { startAuditProjector } from './service.ts';
 import { loadProjectorSettings } from './settings.ts';
 
-const config = loadConfig();
-const settings = loadProjectorSettings();
+let config: ReturnType<typeof loadConfig>;
+let settings: ReturnType<typeof loadProjectorSettings>;
+try {
+  config = loadConfig();
+  settings = loadProjectorSettings();
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}
 const logger = pino(loggerOptions('audit-projector', config.logLevel));
 
 let running: Awaited<ReturnType<typeof startAuditProjector>>;

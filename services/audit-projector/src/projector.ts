@@ -76,6 +76,8 @@ export class AuditProjector {
         failures = 0;
       } catch (error) {
         if (this.stopping) break;
+        // Looked up again on the next attempt, in case the consumer was recreated.
+        consumer = null;
         failures++;
         this.deps.metrics.errors.inc({ stage: 'fetch' });
         const delayMs = backoffMs(failures);

@@ -8,14 +8,13 @@ const SettingsSchema = Type.Object({
     minimum: 1,
     maximum: 5000,
     default: 200,
-    description: 'messages fetched and stored per transaction, 1 to 5000',
+    description: 'an integer from 1 to 5000 (messages fetched and stored per transaction)',
   }),
   AUDIT_ACK_WAIT_MS: Type.Integer({
     minimum: 1000,
     maximum: 600_000,
     default: 30_000,
-    description:
-      'milliseconds before the server delivers an unacknowledged message again, 1000 to 600000',
+    description: 'an integer from 1000 to 600000 (milliseconds before redelivery)',
   }),
 });
 
