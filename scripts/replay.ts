@@ -6,6 +6,13 @@ import { ConfigError, loadConfig, type Config } from '@stock-audit/config';
 import type { AuditTables } from '@stock-audit/audit-log';
 import { createDb } from '@stock-audit/db';
 import { connectJetStream } from '@stock-audit/jetstream';
+import type { StockTables } from '@stock-audit/stock';
+import {
+  STATE_REBUILD_SCHEMA,
+  rebuildStateSchema,
+  verifyAndSwapState,
+  type StateSwapDecision,
+} from './lib/replay/state.ts';
 import {
   REBUILD_TABLE,
   rebuildAuditTable,
@@ -104,6 +111,70 @@ async function replayAudit(config: Config, batchSize: number): Promise<number> {
   }
 }
 
+function printStateDecision(decision: StateSwapDecision): void {
+  const { verification, comparison } = decision;
+  log(
+    `verification: stream has ${verification.stream.count} entities (sha256 ${verification.stream.checksum.slice(0, 12)}), ` +
+      `tables ${verification.tables.count} (sha256 ${verification.tables.checksum.slice(0, 12)}) through sequence ${verification.highWater}`,
+  );
+  for (const problem of verification.problems) log(`  ${problem}`);
+  if (comparison) {
+    log(`${comparison.differing} rows differ from the live tables`);
+    for (const example of comparison.examples) {
+      log(
+        `  ${example.table} ${example.key}: ${JSON.stringify(example.live)} → ${JSON.stringify(example.rebuilt)}`,
+      );
+    }
+  }
+}
+
+async function replayState(config: Config, batchSize: number): Promise<number> {
+  const db = createDb<StockTables>(config.databaseUrl, { max: 4 });
+  const nc = await connectJetStream(config.natsUrl);
+  try {
+    const deps = {
+      db,
+      nc,
+      streamName: config.streamName,
+      subjectPrefix: config.subjectPrefix,
+      log,
+      batchSize,
+    };
+    const rebuild = await rebuildStateSchema(deps);
+    log(
+      `rebuilt schema ${rebuild.schema} through stream sequence ${rebuild.highWater} ` +
+        `(${rebuild.applied} events applied, ${rebuild.invalid.length} invalid skipped)`,
+    );
+    if (values['no-swap']) {
+      log(`--no-swap: schema ${rebuild.schema} is kept; run again without it to verify and swap`);
+
+      return 0;
+    }
+    const decision = await verifyAndSwapState(deps, rebuild, {
+      requireIdentical: values['require-identical'] ?? false,
+    });
+    printStateDecision(decision);
+    if (!decision.swapped) {
+      log(
+        `swap refused: ${decision.reason}. Schema ${STATE_REBUILD_SCHEMA} is kept for inspection.`,
+      );
+
+      return 1;
+    }
+    log(
+      `swapped: the state tables are the rebuilt ones; the old ones are in schema ${decision.retiredSchema}`,
+    );
+    log(
+      `drop it when satisfied: psql "${config.databaseUrl}" -c 'DROP SCHEMA ${decision.retiredSchema} CASCADE'`,
+    );
+
+    return 0;
+  } finally {
+    await nc.close();
+    await db.destroy();
+  }
+}
+
 async function main(): Promise<number> {
   const target = positionals[0];
   if (values.help || !target) {
@@ -119,6 +190,7 @@ async function main(): Promise<number> {
   }
   const config = loadConfig();
   if (target === 'audit') return replayAudit(config, batchSize);
+  if (target === 'state') return replayState(config, batchSize);
   console.error(`Unknown replay target "${target}"; use audit or state.\n\n${USAGE}`);
 
   return 2;

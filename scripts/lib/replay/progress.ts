@@ -2,6 +2,7 @@
 export class Progress {
   private readonly started = Date.now();
   private lastPrinted = 0;
+  private lastDone = -1;
 
   constructor(
     private readonly label: string,
@@ -13,8 +14,9 @@ export class Progress {
   /** Prints at most once per interval, and always when `force` is set. */
   update(done: number, force = false): void {
     const now = Date.now();
-    if (!force && now - this.lastPrinted < this.intervalMs) return;
+    if (done === this.lastDone || (!force && now - this.lastPrinted < this.intervalMs)) return;
     this.lastPrinted = now;
+    this.lastDone = done;
     const seconds = Math.max((now - this.started) / 1000, 0.001);
     const rate = done / seconds;
     const remaining = Math.max(this.total - done, 0);

@@ -43,7 +43,7 @@ export async function* readBatches(
     const consumer = await js.consumers.get(range.stream, info.name);
     for (;;) {
       const pending = await consumer.info();
-      if (pending.num_pending === 0 && pending.delivered.stream_seq >= range.toSequence) return;
+      if (pending.num_pending === 0) return;
       const batch: JsMsg[] = [];
       let done = false;
       const messages = await consumer.fetch({ max_messages: batchSize, expires: 2000 });
