@@ -129,7 +129,7 @@ t.test('determinism option refuses a differing state row', async (t) => {
   const rebuild = await rebuildStateSchema(deps);
 
   const verification = await verifyStateSchema(deps, rebuild.schema, rebuild.highWater);
-  const comparison = await compareStateWithLive(ctx.db, rebuild.schema);
+  const comparison = await compareStateWithLive(ctx.db, rebuild.schema, rebuild.highWater);
   const strict = await verifyAndSwapState(deps, rebuild, { requireIdentical: true });
 
   t.equal(verification.ok, true, 'rebuild matches the stream');

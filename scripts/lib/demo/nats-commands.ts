@@ -1,5 +1,6 @@
 // NATS side of the demo: commands over request/reply, and the reset codes
 // that the command service publishes on its notification subject.
+import { randomUUID } from 'node:crypto';
 import { JSONCodec, type NatsConnection, type Subscription } from 'nats';
 import { commandSubject, notifySubject } from '@stock-audit/jetstream';
 
@@ -13,6 +14,8 @@ export interface NatsReply {
 export class NatsCommands {
   private readonly codes = new Map<string, (code: string) => void>();
   private readonly subscription: Subscription;
+  /** Commands sent, by correlation id; each should produce one root event. */
+  readonly correlationIds: string[] = [];
 
   constructor(
     private readonly nc: NatsConnection,
@@ -24,9 +27,12 @@ export class NatsCommands {
 
   /** Sends `command` (such as `sale.create`) and returns the reply's status and body. */
   async request(command: string, token: string, body: unknown): Promise<NatsReply> {
+    const correlationId = randomUUID();
+    this.correlationIds.push(correlationId);
+    const request = { token, body, correlation_id: correlationId };
     const reply = await this.nc.request(
       commandSubject(this.prefix, command),
-      codec.encode({ token, body } as never),
+      codec.encode(request),
       {
         timeout: 10_000,
       },

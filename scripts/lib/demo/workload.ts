@@ -46,6 +46,8 @@ export interface WorkloadResult {
   counts: Record<string, number>;
   /** Commands sent over HTTP and NATS; each should produce exactly one event without a cause. */
   commands: number;
+  /** Correlation id of every command sent. */
+  correlationIds: string[];
   admins: Account[];
   sellers: Account[];
   productIds: string[];
@@ -118,6 +120,7 @@ export class Workload {
     return {
       counts: { ...this.counts },
       commands: this.http.correlationIds.length + this.natsCommands,
+      correlationIds: [...this.http.correlationIds, ...this.options.nats.correlationIds],
       admins: this.admins,
       sellers: this.sellers,
       productIds: this.products.map((p) => p.id),

@@ -273,10 +273,14 @@ export async function verifyStateSchema(
   };
 }
 
-/** Rows of the rebuild schema that differ from the live tables in any column, with a few examples. */
+/**
+ * Rows of the rebuild schema that differ from the live tables in any column,
+ * with a few examples. Live rows changed after `highWater` are left out.
+ */
 export async function compareStateWithLive(
   db: Kysely<StockTables>,
   schema: string,
+  highWater: number,
   maxExamples = 5,
 ): Promise<StateComparison> {
   let differing = 0;
@@ -287,6 +291,8 @@ export async function compareStateWithLive(
       SELECT coalesce(l.${key}, r.${key})::bigint AS key, to_jsonb(l) AS live, to_jsonb(r) AS rebuilt
       FROM ${sql.id('public', table)} l FULL OUTER JOIN ${sql.id(schema, table)} r ON l.${key} = r.${key}
       WHERE to_jsonb(l) IS DISTINCT FROM to_jsonb(r)
+        -- A live row past the high-water mark is newer than the rebuild, not a difference.
+        AND coalesce(l.last_sequence, 0) <= ${highWater}
       ORDER BY 1`.execute(db);
     differing += result.rows.length;
     for (const row of result.rows.slice(0, Math.max(0, maxExamples - examples.length))) {
@@ -324,7 +330,7 @@ export async function verifyAndSwapState(
       verification,
     };
   }
-  const comparison = await compareStateWithLive(deps.db, rebuild.schema);
+  const comparison = await compareStateWithLive(deps.db, rebuild.schema, rebuild.highWater);
   if (options.requireIdentical && comparison.differing > 0) {
     const first = comparison.examples[0];
     return {
