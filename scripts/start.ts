@@ -1,27 +1,13 @@
 // `npm start`: brings up or finds PostgreSQL and NATS, prepares the schema,
 // keys and stream, then supervises the four services until Ctrl-C or SIGTERM.
 import { ConfigError, loadConfig, type Config } from '@stock-audit/config';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { bootstrap } from './lib/bootstrap.ts';
 import { InfrastructureError } from './lib/infra.ts';
+import { waitForHealth } from './lib/net.ts';
 import { SERVICES } from './lib/services.ts';
 import { Supervisor } from './lib/supervisor.ts';
 
 const log = (line: string) => console.log(`supervisor | ${line}`);
-
-async function waitForHealth(url: string, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).ok) return true;
-    } catch {
-      // not listening yet
-    }
-    await sleep(300);
-  }
-
-  return false;
-}
 
 function printBanner(config: Config): void {
   const stock = `http://${config.host}:${config.stockPort}`;

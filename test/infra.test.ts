@@ -1,9 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import t from 'tap';
 import { repoRoot } from '@stock-audit/config';
 import { probeNats } from '../scripts/lib/infra.ts';
+import { freePort } from '../scripts/lib/net.ts';
 
 const script = path.join(repoRoot, 'scripts/infra.ts');
 
@@ -13,15 +13,6 @@ function runCheck(env: Record<string, string>) {
     encoding: 'utf8',
     timeout: 30_000,
   });
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-
-  return port;
 }
 
 t.test('unreachable NATS gives the install message', async (t) => {

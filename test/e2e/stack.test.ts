@@ -1,49 +1,18 @@
 // End to end: the whole stack as `npm start` runs it, on this test's own
 // database, stream and ports, driven by a small seeded demo workload.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import t from 'tap';
 import type { AuditTables } from '@stock-audit/audit-log';
-import { loadConfig } from '@stock-audit/config';
 import { decodeEvent, type EventEnvelope } from '@stock-audit/events';
 import { allEventsFilter } from '@stock-audit/jetstream';
 import { createTestContext, type TestContext } from '@stock-audit/testkit';
-import { bootstrap } from '../../scripts/lib/bootstrap.ts';
 import { HttpClient } from '../../scripts/lib/demo/client.ts';
 import { NatsCommands } from '../../scripts/lib/demo/nats-commands.ts';
 import { waitForAuditLog } from '../../scripts/lib/demo/report.ts';
 import { Workload } from '../../scripts/lib/demo/workload.ts';
 import { rebuildAuditTable, verifyAndSwap } from '../../scripts/lib/replay/audit.ts';
 import { lastSequence, readBatches } from '../../scripts/lib/replay/stream-reader.ts';
-import { SERVICES } from '../../scripts/lib/services.ts';
-import { Supervisor } from '../../scripts/lib/supervisor.ts';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-
-  return port;
-}
-
-async function waitForHealth(url: string, timeoutMs = 60_000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).ok) return true;
-    } catch {
-      // not listening yet
-    }
-    await sleep(250);
-  }
-
-  return false;
-}
+import { startStack } from '../../scripts/lib/stack.ts';
 
 interface StoredEvent {
   sequence: number;
@@ -73,42 +42,11 @@ async function readAllEvents(ctx: TestContext<AuditTables>): Promise<StoredEvent
 }
 
 t.test('stack runs the demo workload end to end', async (t) => {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'stack-e2e-'));
-  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
-  const ports = {
-    STOCK_PORT: String(await freePort()),
-    AUDIT_PORT: String(await freePort()),
-    AUDIT_PROJECTOR_PORT: String(await freePort()),
-    STATE_PROJECTOR_PORT: String(await freePort()),
-  };
   const rootPassword = 'e2e-root-password';
-  const ctx = await createTestContext<AuditTables>(t, {
-    env: { ...ports, DATA_DIR: dataDir, ROOT_PASSWORD: rootPassword, LOG_LEVEL: 'warn' },
-  });
-  const config = loadConfig({ ...process.env, ...ctx.env });
-  await bootstrap(config, () => {});
-
-  const output: string[] = [];
-  const supervisor = new Supervisor(SERVICES, {
-    env: { ...process.env, ...ctx.env, PRETTY_LOGS: '0' },
-    output: (line) => output.push(line),
-    log: (line) => output.push(`supervisor | ${line}`),
-  });
-  supervisor.start();
-  t.teardown(() => supervisor.stop());
-  const stockUrl = `http://127.0.0.1:${ports.STOCK_PORT}`;
-  const auditUrl = `http://127.0.0.1:${ports.AUDIT_PORT}`;
-  const healthy = await Promise.all([
-    waitForHealth(`${stockUrl}/health`),
-    waitForHealth(`${auditUrl}/health`),
-    waitForHealth(`http://127.0.0.1:${ports.AUDIT_PROJECTOR_PORT}/health`),
-    waitForHealth(`http://127.0.0.1:${ports.STATE_PROJECTOR_PORT}/health`),
-  ]);
-  t.same(
-    healthy,
-    [true, true, true, true],
-    `every service answers /health\n${output.slice(-20).join('\n')}`,
-  );
+  const ctx = await createTestContext<AuditTables>(t, { env: { LOG_LEVEL: 'warn' } });
+  const stack = await startStack(ctx.env, rootPassword);
+  t.teardown(() => stack.stop());
+  const { config, stockUrl, auditUrl } = stack;
 
   const nats = new NatsCommands(ctx.nc, ctx.subjectPrefix);
   t.teardown(() => nats.close());
