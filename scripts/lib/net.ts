@@ -13,7 +13,7 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Polls `url` until it answers 2xx; returns false when `timeoutMs` passes first. */
+/** Polls `url` until it responds with 2xx; returns false when `timeoutMs` passes first. */
 export async function waitForHealth(url: string, timeoutMs = 60_000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {

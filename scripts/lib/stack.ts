@@ -59,7 +59,9 @@ export async function startStack(
   );
   if (!healthy.every(Boolean)) {
     await stop();
-    throw new Error(`a service did not answer /health:\n${output.slice(-30).join('\n')}`);
+    throw new Error(
+      `a service did not respond to /health within 60 s:\n${output.slice(-30).join('\n')}`,
+    );
   }
 
   return {

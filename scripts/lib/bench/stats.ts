@@ -28,7 +28,7 @@ export function summarise(latenciesMs: number[], seconds: number): Summary {
   };
 }
 
-/** One markdown table row: name, count, seconds, rate, p50, p95, p99. */
+/** Formats one markdown table row: name, count, seconds, rate, p50, p95, p99. */
 export function formatRow(name: string, summary: Summary): string {
   const ms = (value: number) => (summary.p50Ms === 0 && value === 0 ? '—' : value.toFixed(2));
 

@@ -41,7 +41,7 @@ interface Product {
   active: boolean;
 }
 
-/** What the workload did, by kind of command and outcome. */
+/** Command counts by kind and outcome, and the accounts and products created. */
 export interface WorkloadResult {
   counts: Record<string, number>;
   /** Commands sent over HTTP and NATS; each should produce exactly one event without a cause. */

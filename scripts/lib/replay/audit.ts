@@ -311,8 +311,8 @@ export async function verifyAndSwap(
   if (!verification.ok) {
     return { swapped: false, reason: describeVerificationFailure(verification), verification };
   }
-  // The live projector may still be behind the rebuild; rows it has not
-  // stored yet are not differences, and the swap copies what it adds later.
+  // The live projector may lag the rebuild. Rows it has not stored yet are
+  // not differences, because the swap copies whatever it adds later.
   const liveThrough = Math.min(rebuild.highWater, await checkpointOf(deps.db, AUDIT_TABLE));
   const comparison = await compareWithLive(deps.db, rebuild.table, liveThrough);
   if (options.requireIdentical && comparison.differing > 0) {

@@ -1,7 +1,7 @@
 // Rebuild of the state read model (products, sales, users, applications)
-// from the stream's state events into a separate schema while the command
-// API keeps serving the live tables; verification of every entity's row
-// against the last event on its subject; comparison and an atomic swap.
+// from the stream's state events into a separate schema, while the command
+// API keeps serving the live tables. Verification checks every entity's row
+// against the last event on its subject before an atomic swap.
 import { sql, type Kysely } from 'kysely';
 import type { NatsConnection } from 'nats';
 import { decodeEvent, type EventEnvelope } from '@stock-audit/events';
@@ -238,8 +238,7 @@ export async function verifyStateSchema(
     }
   }
 
-  const ordered = (keys: Iterable<string>) =>
-    [...keys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const ordered = (keys: Iterable<string>) => [...keys].sort();
   const streamSide = new SequenceChecksum();
   const tableSide = new SequenceChecksum();
   let position = 0;
