@@ -22,7 +22,7 @@ t.test('unreachable NATS gives the install message', async (t) => {
   t.equal(result.status, 1);
   t.match(
     result.stderr,
-    `NATS with JetStream is not available: no NATS server answers at nats://127.0.0.1:${port}`,
+    `NATS with JetStream is not available: no NATS server responds at nats://127.0.0.1:${port}`,
   );
   t.match(result.stderr, 'apt-get install nats-server');
   t.match(result.stderr, 'brew install nats-server');

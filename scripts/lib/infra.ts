@@ -40,7 +40,7 @@ export class InfrastructureError extends Error {
 }
 
 export interface InfraOptions {
-  /** Start private servers under the data directory when none answers. */
+  /** Start private servers under the data directory when none responds. */
   autostart: boolean;
   log?: (line: string) => void;
 }
@@ -63,7 +63,7 @@ export async function ensureInfrastructure(
   };
 }
 
-/** Returns null when PostgreSQL answers at the URL's server, else the reason. */
+/** Returns null when PostgreSQL responds at the URL's server, else the reason. */
 export async function probePostgres(databaseUrl: string): Promise<string | null> {
   const client = new pg.Client({
     connectionString: withDatabase(databaseUrl, 'postgres'),
@@ -81,13 +81,13 @@ export async function probePostgres(databaseUrl: string): Promise<string | null>
   }
 }
 
-/** Returns null when NATS answers at the URL with JetStream enabled, else the reason. */
+/** Returns null when NATS responds at the URL with JetStream enabled, else the reason. */
 export async function probeNats(natsUrl: string): Promise<string | null> {
   let nc;
   try {
     nc = await connect({ servers: natsUrl.split(','), timeout: 3000, reconnect: false });
   } catch (error) {
-    return `no NATS server answers at ${natsUrl} (${(error as Error).message})`;
+    return `no NATS server responds at ${natsUrl} (${(error as Error).message})`;
   }
   try {
     const jsm = await nc.jetstreamManager({ timeout: 3000 });
@@ -95,7 +95,7 @@ export async function probeNats(natsUrl: string): Promise<string | null> {
 
     return null;
   } catch {
-    return `the NATS server at ${natsUrl} answers, but JetStream is not enabled (start it with -js)`;
+    return `the NATS server at ${natsUrl} responds, but JetStream is not enabled (start it with -js)`;
   } finally {
     await nc.close();
   }

@@ -21,7 +21,7 @@ export interface RunningStack {
 /**
  * Bootstraps and starts the four services with `env` (database, stream and
  * prefix) plus free ports and a temporary data directory, and waits until
- * each answers /health. Throws, after stopping them, when one does not.
+ * each responds to /health. Throws, after stopping them, when one does not.
  */
 export async function startStack(
   env: Record<string, string>,
