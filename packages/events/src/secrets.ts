@@ -3,12 +3,25 @@ import { REDACTED, REDACTED_CHANGED } from './envelope.ts';
 // Keys are compared with case and separators removed, so `passwordHash`,
 // `PASSWORD_HASH` and `reset-code` all match.
 const SECRET_KEY_PARTS = ['password', 'resetcode', 'token', 'secret'];
-// Values that are secrets whatever their key: bcrypt, argon2 and scrypt
-// hashes, and JSON Web Tokens.
+// Values that are secrets whatever their key, anywhere inside a string:
+// bcrypt, argon2 and scrypt hashes, and JSON Web Tokens.
 const SECRET_VALUE_PATTERNS = [
-  /^\$(2[aby]|argon2(id|i|d)?|scrypt)\$/,
-  /^eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/,
+  /\$(2[aby]|argon2(id|i|d)?|scrypt)\$[^\s"']*/g,
+  /eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g,
 ];
+
+/** True when `text` contains a password hash or a JSON Web Token. */
+export function containsSecretValue(text: string): boolean {
+  return SECRET_VALUE_PATTERNS.some((pattern) => new RegExp(pattern.source).test(text));
+}
+
+/**
+ * Returns `text` with every password hash and JSON Web Token in it replaced
+ * by `[redacted]`, for messages that echo client input into an event.
+ */
+export function redactSecretText(text: string): string {
+  return SECRET_VALUE_PATTERNS.reduce((result, pattern) => result.replace(pattern, REDACTED), text);
+}
 
 /** One secret found in an event: the dotted path and why it counts as a secret. */
 export interface SecretFinding {
@@ -33,9 +46,7 @@ function isRedacted(value: unknown): boolean {
  */
 export function findSecrets(value: unknown, path = ''): SecretFinding[] {
   if (typeof value === 'string') {
-    return SECRET_VALUE_PATTERNS.some((pattern) => pattern.test(value))
-      ? [{ path, reason: 'secret value' }]
-      : [];
+    return containsSecretValue(value) ? [{ path, reason: 'secret value' }] : [];
   }
   if (value === null || typeof value !== 'object') return [];
 

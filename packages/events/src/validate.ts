@@ -47,7 +47,10 @@ export function checkEvent(value: unknown): string[] {
   }
 
   const event = value as EventEnvelope;
-  const problems: string[] = [];
+  const problems: string[] = findNulCharacters(event, '').map(
+    (path) =>
+      `${path || 'event'} contains a NUL character, which PostgreSQL text and jsonb cannot store`,
+  );
   for (const field of ['before', 'after', 'error'] as const) {
     for (const finding of findSecrets(event[field], field)) {
       problems.push(
@@ -61,6 +64,21 @@ export function checkEvent(value: unknown): string[] {
     problems.push('error must be null when status is "success"');
 
   return problems;
+}
+
+// Lists the paths of strings (values or keys) that contain U+0000.
+function findNulCharacters(value: unknown, path: string): string[] {
+  if (typeof value === 'string') return value.includes('\u0000') ? [path] : [];
+  if (value === null || typeof value !== 'object') return [];
+
+  const found: string[] = [];
+  for (const [key, child] of Object.entries(value)) {
+    const childPath = path ? `${path}.${key}` : key;
+    if (key.includes('\u0000')) found.push(childPath);
+    found.push(...findNulCharacters(child, childPath));
+  }
+
+  return found;
 }
 
 /** Returns `value` typed as an event, or throws InvalidEventError naming each problem. */

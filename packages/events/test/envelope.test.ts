@@ -10,6 +10,8 @@ import {
   decodeEvent,
   findSecrets,
   redactSecrets,
+  redactSecretText,
+  containsSecretValue,
 } from '@stock-audit/events';
 
 function validEvent() {
@@ -168,4 +170,31 @@ t.test('published schema file matches the source schema', async (t) => {
     JSON.parse(JSON.stringify(EventEnvelopeSchema)),
     'run `npm run schema -w @stock-audit/events`',
   );
+});
+
+t.test('secret inside a longer string is rejected', async (t) => {
+  const jwt = 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln';
+
+  t.same(checkEvent({ ...validEvent(), after: { note: `token was ${jwt} here` } }), [
+    'after.note holds a secret-looking value',
+  ]);
+});
+
+t.test('redactSecretText masks hashes and tokens', async (t) => {
+  const jwt = 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln';
+
+  t.equal(redactSecretText(`field ${jwt} is not allowed`), 'field [redacted] is not allowed');
+  t.equal(redactSecretText('hash $2b$10$abcdefghijklmnopqrstuv end'), 'hash [redacted] end');
+  t.equal(redactSecretText('plain text'), 'plain text');
+  t.equal(containsSecretValue(`a ${jwt}`), true);
+  t.equal(containsSecretValue('plain text'), false);
+});
+
+t.test('NUL character anywhere is rejected', async (t) => {
+  t.same(checkEvent({ ...validEvent(), after: { name: 'x\u0000y' } }), [
+    'after.name contains a NUL character, which PostgreSQL text and jsonb cannot store',
+  ]);
+  t.match(checkEvent({ ...validEvent(), correlation_id: 'a\u0000' }), [
+    /^correlation_id contains a NUL/,
+  ]);
 });
