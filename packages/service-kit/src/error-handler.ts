@@ -15,18 +15,31 @@ export function errorBody(statusCode: number, code: string, message: string): Er
 }
 
 function describeValidation(error: FastifyError): string {
-  const first = error.validation?.[0];
+  const errors = error.validation ?? [];
+  const first = errors[0];
   if (!first) return error.message;
   const where = error.validationContext ?? 'body';
   const field = first.instancePath.replace(/^\//, '').replace(/\//g, '.');
+  const target = `${where}${field ? `.${field}` : ''}`;
   const params = first.params as Record<string, unknown>;
   if (first.keyword === 'additionalProperties')
     return `${where}.${params.additionalProperty} is not allowed`;
-  if (first.keyword === 'required') {
-    return `${where}${field ? `.${field}` : ''}.${params.missingProperty} is required`;
-  }
+  if (first.keyword === 'required') return `${target}.${params.missingProperty} is required`;
 
-  return `${where}${field ? `.${field}` : ''} ${first.message}`;
+  // A union of literals fails once per literal; list them all.
+  const allowed = errors
+    .filter((entry) => entry.instancePath === first.instancePath)
+    .flatMap((entry) => {
+      const entryParams = entry.params as { allowedValue?: unknown; allowedValues?: unknown[] };
+      if (entry.keyword === 'const') return [entryParams.allowedValue];
+      if (entry.keyword === 'enum') return entryParams.allowedValues ?? [];
+
+      return [];
+    });
+  if (allowed.length > 0)
+    return `${target} must be one of ${allowed.map((value) => JSON.stringify(value)).join(', ')}`;
+
+  return `${target} ${first.message}`;
 }
 
 /**
