@@ -87,7 +87,8 @@ async function main(): Promise<void> {
     log(
       completeness.complete
         ? `audit log complete: ${completeness.auditRows} rows for ${completeness.streamEvents} events on the stream`
-        : `audit log INCOMPLETE: ${completeness.auditRows} rows for ${completeness.streamEvents} events`,
+        : `audit log INCOMPLETE: ${completeness.auditRows} rows for ${completeness.streamEvents} events; ` +
+            'run `npx tsx services/audit-projector/src/cli.ts status` and `... dead-letters list` to see why',
     );
 
     await printExamples(

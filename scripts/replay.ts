@@ -50,6 +50,15 @@ function printDecision(decision: SwapDecision): void {
     `verification: stream ${verification.stream.count} events (sha256 ${verification.stream.checksum.slice(0, 12)}), ` +
       `table ${verification.table.count} (sha256 ${verification.table.checksum.slice(0, 12)}) through sequence ${verification.highWater}`,
   );
+  const { rows, deadLetters, duplicates } = verification.accountedAs;
+  log(
+    `accounted as ${rows} rows, ${deadLetters} open dead letters, ${duplicates} duplicate messages`,
+  );
+  if (deadLetters > 0) {
+    log(
+      'dead letters have no audit row: `npx tsx services/audit-projector/src/cli.ts dead-letters list` shows why',
+    );
+  }
   if (comparison) {
     log(`${comparison.differing} rows differ from the live table`);
     for (const example of comparison.examples) {

@@ -12,9 +12,8 @@ const log = (line: string) => console.log(`supervisor | ${line}`);
 function printBanner(config: Config): void {
   const stock = `http://${config.host}:${config.stockPort}`;
   const audit = `http://${config.host}:${config.auditPort}`;
-  const password = config.rootPassword
-    ? '$ROOT_PASSWORD'
-    : '<the password stock-api printed on first start>';
+  // Double quotes around the body, so the shell expands $ROOT_PASSWORD.
+  const password = config.rootPassword ? '$ROOT_PASSWORD' : 'PASSWORD-PRINTED-BY-STOCK-API';
   console.log(
     [
       '',
@@ -25,7 +24,7 @@ function printBanner(config: Config): void {
       '',
       `  log in as root:`,
       `    curl -s -X POST ${stock}/api/login -H 'content-type: application/json' \\`,
-      `      -d '{"username":"${config.rootUsername}","password":"${password}"}'`,
+      `      -d "{\\"username\\":\\"${config.rootUsername}\\",\\"password\\":\\"${password}\\"}"`,
       '',
       '  Ctrl-C stops everything.',
       '',

@@ -188,5 +188,6 @@ t.test('dead letters count as accounted for', async (t) => {
 
   t.equal(decision.swapped, true, decision.reason ?? 'swapped');
   t.equal(decision.verification.stream.count, 11);
+  t.same(decision.verification.accountedAs, { rows: 10, deadLetters: 1, duplicates: 0 });
   t.equal((await rows(ctx)).length, 10, 'the malformed message has no row');
 });

@@ -77,7 +77,7 @@ export async function printExamples(
     { token: seller.token, expect: [200] },
   );
   print(
-    `\nHistory of seller ${seller.username} (newest 8 of ${history.body.total}), as the seller:`,
+    `\nHistory of seller ${seller.username} (newest ${history.body.records.length} of ${history.body.total}), as the seller:`,
   );
   print(`  curl -H "Authorization: Bearer $TOKEN" '${auditUrl}/api/user/${seller.id}?limit=8'`);
   for (const record of history.body.records) print(formatRecord(record));
@@ -87,7 +87,7 @@ export async function printExamples(
     '/api/all?action=login&status=error&limit=10',
     { token: root.token, expect: [200] },
   );
-  print(`\nFailed logins of the week (newest 10 of ${failed.body.total}), as root:`);
+  print(`\nFailed logins of the simulated week (newest 10 of ${failed.body.total}), as root:`);
   print(
     `  curl -H "Authorization: Bearer $TOKEN" '${auditUrl}/api/all?action=login&status=error&limit=10'`,
   );

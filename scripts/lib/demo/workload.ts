@@ -259,7 +259,7 @@ export class Workload {
     const seconds = (Date.now() - dayStarted) / 1000;
     const sales = this.counts['sale'] ?? 0;
     this.options.progress(
-      `day ${day}/${this.options.days}: ${sales} sales so far, ${this.counts['sale rejected (stock)'] ?? 0} ` +
+      `simulated day ${day}/${this.options.days}: ${sales} sales so far, ${this.counts['sale rejected (stock)'] ?? 0} ` +
         `rejected for stock; ${(this.options.salesPerDay / seconds).toFixed(0)} sales/s`,
     );
   }

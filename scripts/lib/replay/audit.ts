@@ -47,6 +47,8 @@ export interface Verification {
   missing: number[];
   /** Sequences accounted for more than once, or not on the stream, first few. */
   extra: number[];
+  /** How the table side accounts for the stream: rows, open dead letters, recorded duplicates. */
+  accountedAs: { rows: number; deadLetters: number; duplicates: number };
 }
 
 export interface RowDifference {
@@ -194,6 +196,8 @@ export async function verifyAuditTable(
     tableSide.add(entry.sequence, entry.eventId);
   }
   const seen = new Set(accounted.map((entry) => entry.sequence));
+  const accountedAs = { rows: 0, deadLetters: 0, duplicates: 0 };
+  for (const entry of accounted) accountedAs[entry.kind] += 1;
   const missing = [...streamIds.keys()].filter((sequence) => !seen.has(sequence));
   const stream = { count: streamSide.count, checksum: streamSide.digest() };
   const tableSummary = { count: tableSide.count, checksum: tableSide.digest() };
@@ -205,12 +209,14 @@ export async function verifyAuditTable(
     table: tableSummary,
     missing: missing.slice(0, 10),
     extra: extra.slice(0, 10),
+    accountedAs,
   };
 }
 
 interface AccountedSequence {
   sequence: number;
   eventId: string;
+  kind: 'rows' | 'deadLetters' | 'duplicates';
 }
 
 async function accountedSequences(
@@ -238,14 +244,17 @@ async function accountedSequences(
     ...rows.rows.map((row) => ({
       sequence: Number(row.sequence),
       eventId: row.event_id.toLowerCase(),
+      kind: 'rows' as const,
     })),
     ...duplicates.map((row) => ({
       sequence: row.stream_sequence,
       eventId: String(row.event_id).toLowerCase(),
+      kind: 'duplicates' as const,
     })),
     ...deadLetters.map((row) => ({
       sequence: row.stream_sequence,
       eventId: payloadEventId(row.data),
+      kind: 'deadLetters' as const,
     })),
   ].sort((a, b) => a.sequence - b.sequence);
 }
