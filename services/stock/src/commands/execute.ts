@@ -10,6 +10,7 @@ import { authenticateCaller } from './authenticate.ts';
 import { eventIdSource } from './event-ids.ts';
 import { actorOf } from './events.ts';
 import { claimIdempotencyKey, type CommandReply, type IdempotencyClaim } from './idempotency.ts';
+import { findTextProblem, sanitizeClientText } from './input-text.ts';
 import { publishRejection } from './publish.ts';
 import type { CommandContext, CommandDefinition } from './types.ts';
 import { validateAgainst } from './validation.ts';
@@ -99,9 +100,9 @@ async function run(
     ctx.eventIds = eventIdSource(claim.seed);
   }
 
-  const problem = request.validation
-    ? request.validation.problem
-    : validateInput(definition, request);
+  const problem =
+    findInputTextProblem(request) ??
+    (request.validation ? request.validation.problem : validateInput(definition, request));
   if (problem) throw badRequest(problem);
 
   const outcome = await definition.handle(ctx, {
@@ -111,6 +112,14 @@ async function run(
   });
 
   return { statusCode: outcome.status ?? definition.successStatus, body: outcome.result };
+}
+
+function findInputTextProblem(request: CommandRequest): string | null {
+  return (
+    findTextProblem(request.body, 'body') ??
+    findTextProblem(request.params, 'params') ??
+    findTextProblem(request.query, 'querystring')
+  );
 }
 
 function validateInput(definition: CommandDefinition, request: CommandRequest): string | null {
@@ -158,7 +167,7 @@ async function replyToFailure(
 
   return {
     statusCode: error.statusCode,
-    body: errorBody(error.statusCode, error.code, error.message),
+    body: errorBody(error.statusCode, error.code, sanitizeClientText(error.message)),
   };
 }
 

@@ -13,14 +13,14 @@ import {
 import { getProduct, listProducts, parseListQuery, type ListQuery } from '../read-model/queries.ts';
 import { appendStateEvent } from './append.ts';
 import { nextEntityId, pathId } from './ids.ts';
-import { IdParams, Price, Quantity, listQuery } from './schemas.ts';
+import { IdParams, NOT_BLANK, Price, Quantity, listQuery } from './schemas.ts';
 import type { CommandContext, CommandDefinition } from './types.ts';
 
 const MANAGERS = ['admin', 'root'] as const;
 const EVERYONE = ['seller', 'admin', 'root'] as const;
 
 const productFields = {
-  name: Type.String({ minLength: 1, maxLength: 200 }),
+  name: Type.String({ minLength: 1, maxLength: 200, pattern: NOT_BLANK }),
   price: Price,
   quantity: Quantity,
   min_quantity: Quantity,

@@ -6,6 +6,7 @@ import type { Actor, EntityType, EventEnvelope } from '@stock-audit/events';
 import { activitySubject, publishEvent, rejectedSubject } from '@stock-audit/jetstream';
 import type { AppError } from '@stock-audit/service-kit';
 import { commandEvent } from './events.ts';
+import { sanitizeClientText } from './input-text.ts';
 import type { CommandContext } from './types.ts';
 
 export interface RejectionFields {
@@ -31,9 +32,12 @@ export async function publishRejection(
   const eventError: { code: string; message: string; [key: string]: unknown } = {
     ...details,
     code: error.code,
-    message: error.message,
+    // Messages may repeat client input, such as an unknown field name.
+    message: sanitizeClientText(error.message),
   };
-  if (actor === null && fields.username) eventError.username = fields.username;
+  if (actor === null && fields.username) {
+    eventError.username = sanitizeClientText(fields.username);
+  }
 
   const event = commandEvent(ctx, {
     id: ctx.eventIds.next('rejected'),

@@ -2,6 +2,9 @@
 // quantities, identities and list paging. Objects reject unknown fields.
 import { Type, type TSchema } from '@sinclair/typebox';
 
+/** Pattern of a required name: at least one character that is not whitespace. */
+export const NOT_BLANK = '\\S';
+
 export const IdParams = Type.Object(
   { id: Type.String({ pattern: '^[1-9][0-9]{0,15}$', description: 'a positive integer id' }) },
   { additionalProperties: false },
@@ -43,8 +46,8 @@ export const Role = Type.Union([
 export function identifiedBody<T extends Record<string, TSchema>>(fields: T) {
   return Type.Object(
     {
-      username: Type.Optional(Type.String({ minLength: 1, maxLength: 254 })),
-      email: Type.Optional(Type.String({ minLength: 1, maxLength: 254 })),
+      username: Type.Optional(Type.String({ minLength: 1, maxLength: 254, pattern: NOT_BLANK })),
+      email: Type.Optional(Type.String({ minLength: 1, maxLength: 254, pattern: NOT_BLANK })),
       ...fields,
     },
     { additionalProperties: false },

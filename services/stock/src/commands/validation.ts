@@ -4,6 +4,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { NOT_BLANK } from './schemas.ts';
 
 /**
  * Unknown fields are rejected rather than removed, and nothing is coerced, so
@@ -31,6 +32,9 @@ export function describeAjvError(error: ErrorObject, where: string): string {
   }
   if (error.keyword === 'required') return `${path}.${String(params.missingProperty)} is required`;
   if (error.keyword === 'minProperties') return `${path} must contain at least one field`;
+  if (error.keyword === 'pattern' && params.pattern === NOT_BLANK) {
+    return `${path} must not be blank`;
+  }
 
   return `${path} ${error.message ?? 'is invalid'}`;
 }
