@@ -13,8 +13,8 @@ import {
 import { allEventsFilter } from '@stock-audit/jetstream';
 import { SequenceChecksum } from './checksum.ts';
 import { payloadEventId, toStreamMessage } from './messages.ts';
-import { Progress } from './progress.ts';
-import { lastSequence, readBatches } from './stream-reader.ts';
+import { checkpointOf, readUntilCaughtUp } from './catch-up.ts';
+import { readBatches } from './stream-reader.ts';
 
 /** Default name of the table a replay fills; a resumed replay finds it again. */
 export const REBUILD_TABLE = 'audit_log_rebuild';
@@ -95,16 +95,6 @@ async function tableExists(db: Kysely<AuditTables>, name: string): Promise<boole
   return result.rows[0]?.found != null;
 }
 
-async function checkpointOf(db: Kysely<AuditTables>, projection: string): Promise<number> {
-  const row = await db
-    .selectFrom('projection_checkpoints')
-    .select('last_sequence')
-    .where('projection', '=', projection)
-    .executeTakeFirst();
-
-  return row?.last_sequence ?? 0;
-}
-
 /**
  * Projects the stream into the rebuild table from sequence 1, or from where
  * an interrupted run stopped, until the table has caught up with the
@@ -112,8 +102,6 @@ async function checkpointOf(db: Kysely<AuditTables>, projection: string): Promis
  */
 export async function rebuildAuditTable(deps: AuditReplayDeps): Promise<RebuildResult> {
   const table = deps.table ?? REBUILD_TABLE;
-  const js = deps.nc.jetstream();
-  const jsm = await deps.nc.jetstreamManager();
   let resumedFrom = 0;
   if (await tableExists(deps.db, table)) {
     resumedFrom = await checkpointOf(deps.db, table);
@@ -125,32 +113,22 @@ export async function rebuildAuditTable(deps: AuditReplayDeps): Promise<RebuildR
     deps.log(`created ${table}`);
   }
 
-  let done = resumedFrom;
   let projected = 0;
-  let highWater = await lastSequence(jsm, deps.streamName);
-  const progress = new Progress(`replay ${table}`, highWater, deps.log);
-  // Each pass reads up to the high-water mark seen at its start; events
-  // published during a pass are read by the next, which is short.
-  while (done < highWater) {
-    const range = {
-      stream: deps.streamName,
-      filterSubject: allEventsFilter(deps.subjectPrefix),
-      fromSequence: done + 1,
-      toSequence: highWater,
-      batchSize: deps.batchSize ?? 500,
-    };
-    for await (const batch of readBatches(js, jsm, range)) {
+  const highWater = await readUntilCaughtUp({
+    nc: deps.nc,
+    streamName: deps.streamName,
+    filterSubject: allEventsFilter(deps.subjectPrefix),
+    after: resumedFrom,
+    batchSize: deps.batchSize ?? 500,
+    label: `replay ${table}`,
+    log: deps.log,
+    handle: async (batch) => {
       await projectBatch(deps.db, batch.map(toStreamMessage), { table });
-      done = batch.at(-1)!.seq;
       projected += batch.length;
-      progress.update(done);
-    }
-    done = Math.max(done, highWater);
-    highWater = await lastSequence(jsm, deps.streamName);
-  }
-  progress.update(done, true);
+    },
+  });
 
-  return { table, resumedFrom, highWater: done, projected };
+  return { table, resumedFrom, highWater, projected };
 }
 
 /**

@@ -3,7 +3,7 @@
 // API keeps serving the live tables. Verification checks every entity's row
 // against the last event on its subject before an atomic swap.
 import { sql, type Kysely } from 'kysely';
-import type { NatsConnection } from 'nats';
+import type { JsMsg, NatsConnection } from 'nats';
 import { decodeEvent, type EventEnvelope } from '@stock-audit/events';
 import { stateEventsFilter } from '@stock-audit/jetstream';
 import {
@@ -13,8 +13,8 @@ import {
   type StockTables,
 } from '@stock-audit/stock';
 import { SequenceChecksum } from './checksum.ts';
-import { Progress } from './progress.ts';
-import { lastSequence, readBatches } from './stream-reader.ts';
+import { checkpointOf, readUntilCaughtUp } from './catch-up.ts';
+import { readBatches } from './stream-reader.ts';
 
 /** Schema a state replay fills; a resumed replay finds it again. */
 export const STATE_REBUILD_SCHEMA = 'state_rebuild';
@@ -68,14 +68,37 @@ async function schemaHasTables(db: Kysely<StockTables>, schema: string): Promise
   return (result.rows[0]?.n ?? 0) === STATE_TABLES.length;
 }
 
-async function checkpointOf(db: Kysely<StockTables>, projection: string): Promise<number> {
-  const row = await db
-    .selectFrom('projection_checkpoints')
-    .select('last_sequence')
-    .where('projection', '=', projection)
-    .executeTakeFirst();
+/** Applies one batch into `schema` with its checkpoint in one transaction; returns the events applied. */
+async function applyBatch(
+  deps: StateReplayDeps,
+  schema: string,
+  batch: JsMsg[],
+  invalid: number[],
+): Promise<number> {
+  const last = batch.at(-1)!.seq;
+  let applied = 0;
+  await deps.db.transaction().execute(async (trx) => {
+    const target = trx.withSchema(schema);
+    for (const message of batch) {
+      let event: EventEnvelope;
+      try {
+        event = decodeEvent(message.data);
+      } catch (error) {
+        invalid.push(message.seq);
+        deps.log(`skipped stream sequence ${message.seq}: ${(error as Error).message}`);
+        continue;
+      }
+      if (await applyStateEvent(target as unknown as Kysely<StockTables>, event, message.seq))
+        applied++;
+    }
+    await trx
+      .insertInto('projection_checkpoints')
+      .values({ projection: schema, last_sequence: last })
+      .onConflict((conflict) => conflict.column('projection').doUpdateSet({ last_sequence: last }))
+      .execute();
+  });
 
-  return row?.last_sequence ?? 0;
+  return applied;
 }
 
 /**
@@ -85,8 +108,6 @@ async function checkpointOf(db: Kysely<StockTables>, projection: string): Promis
  */
 export async function rebuildStateSchema(deps: StateReplayDeps): Promise<StateRebuildResult> {
   const schema = deps.schema ?? STATE_REBUILD_SCHEMA;
-  const js = deps.nc.jetstream();
-  const jsm = await deps.nc.jetstreamManager();
   let resumedFrom = 0;
   if (await schemaHasTables(deps.db, schema)) {
     resumedFrom = await checkpointOf(deps.db, schema);
@@ -98,52 +119,22 @@ export async function rebuildStateSchema(deps: StateReplayDeps): Promise<StateRe
     deps.log(`created schema ${schema} with empty ${STATE_TABLES.join(', ')}`);
   }
 
-  let done = resumedFrom;
   let applied = 0;
   const invalid: number[] = [];
-  let highWater = await lastSequence(jsm, deps.streamName);
-  const progress = new Progress(`replay ${schema}`, highWater, deps.log);
-  while (done < highWater) {
-    const range = {
-      stream: deps.streamName,
-      filterSubject: stateEventsFilter(deps.subjectPrefix),
-      fromSequence: done + 1,
-      toSequence: highWater,
-      batchSize: deps.batchSize ?? 500,
-    };
-    for await (const batch of readBatches(js, jsm, range)) {
-      const last = batch.at(-1)!.seq;
-      await deps.db.transaction().execute(async (trx) => {
-        const target = trx.withSchema(schema);
-        for (const message of batch) {
-          let event: EventEnvelope;
-          try {
-            event = decodeEvent(message.data);
-          } catch (error) {
-            invalid.push(message.seq);
-            deps.log(`skipped stream sequence ${message.seq}: ${(error as Error).message}`);
-            continue;
-          }
-          if (await applyStateEvent(target as unknown as Kysely<StockTables>, event, message.seq))
-            applied++;
-        }
-        await trx
-          .insertInto('projection_checkpoints')
-          .values({ projection: schema, last_sequence: last })
-          .onConflict((conflict) =>
-            conflict.column('projection').doUpdateSet({ last_sequence: last }),
-          )
-          .execute();
-      });
-      done = last;
-      progress.update(done);
-    }
-    done = Math.max(done, highWater);
-    highWater = await lastSequence(jsm, deps.streamName);
-  }
-  progress.update(done, true);
+  const highWater = await readUntilCaughtUp({
+    nc: deps.nc,
+    streamName: deps.streamName,
+    filterSubject: stateEventsFilter(deps.subjectPrefix),
+    after: resumedFrom,
+    batchSize: deps.batchSize ?? 500,
+    label: `replay ${schema}`,
+    log: deps.log,
+    handle: async (batch) => {
+      applied += await applyBatch(deps, schema, batch, invalid);
+    },
+  });
 
-  return { schema, resumedFrom, highWater: done, applied, invalid };
+  return { schema, resumedFrom, highWater, applied, invalid };
 }
 
 /** Serialises with sorted keys, so two equal objects compare equal whatever their key order. */
