@@ -10,7 +10,7 @@ import { authenticateCaller } from './authenticate.ts';
 import { eventIdSource } from './event-ids.ts';
 import { actorOf } from './events.ts';
 import { claimIdempotencyKey, type CommandReply, type IdempotencyClaim } from './idempotency.ts';
-import { findTextProblem, sanitizeClientText } from './input-text.ts';
+import { findSecretValueProblem, findTextProblem, sanitizeClientText } from './input-text.ts';
 import { publishRejection } from './publish.ts';
 import type { CommandContext, CommandDefinition } from './types.ts';
 import { validateAgainst } from './validation.ts';
@@ -118,7 +118,8 @@ function findInputTextProblem(request: CommandRequest): string | null {
   return (
     findTextProblem(request.body, 'body') ??
     findTextProblem(request.params, 'params') ??
-    findTextProblem(request.query, 'querystring')
+    findTextProblem(request.query, 'querystring') ??
+    findSecretValueProblem(request.body)
   );
 }
 
