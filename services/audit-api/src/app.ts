@@ -6,6 +6,7 @@ import { sql, type Kysely } from 'kysely';
 import type { TrustProxy } from '@stock-audit/config';
 import type { AuditTables } from '@stock-audit/audit-log';
 import { installErrorHandler, installHealthRoutes, registerJwt } from '@stock-audit/service-kit';
+import type { AccountView } from './accounts.ts';
 import { installMetrics } from './metrics.ts';
 import { registerAuditRoutes } from './routes.ts';
 
@@ -14,6 +15,8 @@ export interface AuditAppDeps {
   db: Kysely<AuditTables>;
   /** PEM public key of the token issuer; the API never signs tokens. */
   publicKey: string;
+  /** Current status, role and credential change time of every user, from the stream. */
+  accounts: AccountView;
   logger?: FastifyBaseLogger;
   trustProxy?: TrustProxy;
   /** Adds prom-client's process metrics; off in tests that build many apps. */
@@ -47,8 +50,11 @@ export async function buildAuditApp(deps: AuditAppDeps) {
     database: async () => {
       await sql`SELECT 1 FROM audit_log LIMIT 1`.execute(deps.db);
     },
+    accounts: async () => {
+      if (!deps.accounts.ready) throw new Error('user accounts are still loading from the stream');
+    },
   });
-  registerAuditRoutes(app, deps.db);
+  registerAuditRoutes(app, deps.db, deps.accounts);
   app.get('/docs/json', { schema: { hide: true } }, async () => app.swagger());
 
   return app;

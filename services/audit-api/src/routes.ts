@@ -3,7 +3,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { AuditTables } from '@stock-audit/audit-log';
-import { authenticate, forbidden, requireRole } from '@stock-audit/service-kit';
+import { forbidden, requireRole } from '@stock-audit/service-kit';
+import type { AccountView } from './accounts.ts';
+import { authenticateAccount } from './auth.ts';
 import { parseListQuery, type ListQuery } from './query.ts';
 import { findRecords } from './records.ts';
 import {
@@ -33,7 +35,11 @@ function checkValidation(request: FastifyRequest, allowed: string[]): void {
   throw invalidParameter(error.validation ?? [], input, allowed);
 }
 
-export function registerAuditRoutes(app: FastifyInstance, db: Kysely<AuditTables>): void {
+export function registerAuditRoutes(
+  app: FastifyInstance,
+  db: Kysely<AuditTables>,
+  accounts: AccountView,
+): void {
   app.get<{ Params: { userId: string }; Querystring: ListQuery }>(
     '/api/user/:userId',
     {
@@ -46,7 +52,7 @@ export function registerAuditRoutes(app: FastifyInstance, db: Kysely<AuditTables
         response: { 200: listResponse, ...errorResponses },
       },
       onRequest: async (request) => {
-        const claims = await authenticate(request);
+        const claims = await authenticateAccount(request, accounts);
         if (claims.role !== 'root' && claims.sub !== request.params.userId) {
           throw forbidden(`Only root may read the actions of another user`);
         }
@@ -73,7 +79,11 @@ export function registerAuditRoutes(app: FastifyInstance, db: Kysely<AuditTables
         response: { 200: listResponse, ...errorResponses },
       },
       onRequest: async (request) => {
-        requireRole(await authenticate(request), ['root'], 'read every audit record');
+        requireRole(
+          await authenticateAccount(request, accounts),
+          ['root'],
+          'read every audit record',
+        );
       },
     },
     async (request) => {
@@ -97,7 +107,11 @@ export function registerAuditRoutes(app: FastifyInstance, db: Kysely<AuditTables
         response: { 200: trailResponse, ...errorResponses },
       },
       onRequest: async (request) => {
-        requireRole(await authenticate(request), ['admin', 'root'], 'read change trails');
+        requireRole(
+          await authenticateAccount(request, accounts),
+          ['admin', 'root'],
+          'read change trails',
+        );
       },
     },
     async (request) => {

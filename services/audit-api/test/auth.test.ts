@@ -92,7 +92,7 @@ t.test('health, readiness, metrics and OpenAPI', async (t) => {
   t.equal((await app.inject('/health')).statusCode, 200);
   const ready = await app.inject('/ready');
   t.equal(ready.statusCode, 200, 'the read-only role can read audit_log');
-  t.same(ready.json().checks, { database: 'ok' });
+  t.same(ready.json().checks, { database: 'ok', accounts: 'ok' });
   await app.inject({ url: '/api/all', headers: bearer(users.root) });
   const metrics = await app.inject('/metrics');
   t.match(metrics.body, /audit_api_request_duration_seconds_count\{.*route="\/api\/all"/);
