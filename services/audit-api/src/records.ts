@@ -10,6 +10,8 @@ export interface RecordFilters {
   /** Lowercase action. */
   action?: string;
   entityType?: string;
+  /** Any of these entity types; the user trail uses it to add the user's application rows. */
+  entityTypes?: string[];
   entityId?: string;
   status?: string;
   from?: EpochMicros;
@@ -56,6 +58,9 @@ function applyFilters(query: AuditQuery, filters: RecordFilters): AuditQuery {
   if (filters.action !== undefined) filtered = filtered.where('action', '=', filters.action);
   if (filters.entityType !== undefined) {
     filtered = filtered.where('entity_type', '=', filters.entityType);
+  }
+  if (filters.entityTypes !== undefined) {
+    filtered = filtered.where('entity_type', 'in', filters.entityTypes);
   }
   if (filters.entityId !== undefined) filtered = filtered.where('entity_id', '=', filters.entityId);
   if (filters.status !== undefined) {

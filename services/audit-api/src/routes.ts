@@ -22,6 +22,14 @@ import { invalidParameter } from './validation.ts';
 
 const security = [{ bearerAuth: [] }];
 
+/**
+ * Entity types whose rows make up an entity's trail. The approval and
+ * rejection of a registration are stored as entity_type `application` with
+ * the applicant's user id, and they change the user's state, so the user
+ * trail includes them and old_value and new_value chain across them.
+ */
+const TRAIL_ENTITY_TYPES: Record<string, string[]> = { user: ['user', 'application'] };
+
 /** Raises the 400 for a request whose query or path failed its schema. */
 function checkValidation(request: FastifyRequest, allowed: string[]): void {
   const error = request.validationError as
@@ -118,7 +126,7 @@ export function registerAuditRoutes(
       checkValidation(request, Object.keys(trailQuery.properties));
       const { entityType, entityId } = request.params;
       const { filters, page } = parseListQuery(request.query, 'asc');
-      filters.entityType = entityType;
+      filters.entityTypes = TRAIL_ENTITY_TYPES[entityType] ?? [entityType];
       filters.entityId = entityId;
       const result = await findRecords(db, filters, page, true);
 
