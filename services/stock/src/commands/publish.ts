@@ -5,6 +5,7 @@
 import type { Actor, EntityType, EventEnvelope } from '@stock-audit/events';
 import { activitySubject, publishEvent, rejectedSubject } from '@stock-audit/jetstream';
 import type { AppError } from '@stock-audit/service-kit';
+import { recordedIdentity } from './claimed-identity.ts';
 import { commandEvent } from './events.ts';
 import { sanitizeClientText } from './input-text.ts';
 import type { CommandContext } from './types.ts';
@@ -12,7 +13,11 @@ import type { CommandContext } from './types.ts';
 export interface RejectionFields {
   entityType?: EntityType;
   entityId: number | string | null;
-  /** Claimed identity of an anonymous caller, such as a failed login's user name. */
+  /**
+   * Claimed identity of an anonymous caller, such as a failed login's user
+   * name. The event stores it verbatim only when it names an existing user
+   * or is a user name someone tried to register.
+   */
   username?: string;
   actor?: Actor | null;
 }
@@ -36,7 +41,11 @@ export async function publishRejection(
     message: sanitizeClientText(error.message),
   };
   if (actor === null && fields.username) {
-    eventError.username = sanitizeClientText(fields.username);
+    eventError.username = await recordedIdentity(
+      ctx.deps.db,
+      fields.username,
+      ctx.definition.action,
+    );
   }
 
   const event = commandEvent(ctx, {
