@@ -6,7 +6,7 @@ import { createDb } from '@stock-audit/db';
 import { connectJetStream } from '@stock-audit/jetstream';
 import { recountAuditLog, type AuditTables } from '@stock-audit/audit-log';
 import { listDeadLetters, redriveDeadLetters } from './dead-letters.ts';
-import { formatProgress, readProgress } from './progress.ts';
+import { findProblems, formatProgress, readProgress } from './progress.ts';
 
 const USAGE = `Usage: tsx services/audit-projector/src/cli.ts COMMAND
 
@@ -21,8 +21,8 @@ Commands:
   dead-letters redrive [--seq N]     project every open dead letter again, or only
                                      stream sequence N, with the current code
 
-Exit status: 0 on success, 1 when status finds missing messages or a redrive
-fails again, 2 on a usage error.`;
+Exit status: 0 on success, 1 when status finds open dead letters or missing
+messages or a redrive fails again, 2 on a usage error.`;
 
 function fail(message: string): never {
   console.error(`${message}\n\n${USAGE}`);
@@ -77,8 +77,10 @@ async function status(recount: boolean): Promise<number> {
   try {
     const progress = await readProgress(db, await nc.jetstreamManager(), config.streamName);
     console.log(formatProgress(progress));
+    const problems = findProblems(progress);
+    for (const problem of problems) console.log(problem);
 
-    return progress.missing === 0 ? 0 : 1;
+    return problems.length === 0 ? 0 : 1;
   } finally {
     await nc.close();
   }

@@ -6,7 +6,7 @@ import type { NatsConnection } from 'nats';
 import type { Logger } from 'pino';
 import type { AuditTables } from '@stock-audit/audit-log';
 import type { ProjectorMetrics } from './metrics.ts';
-import { readProgress } from './progress.ts';
+import { findProblems, readProgress } from './progress.ts';
 
 export interface ProjectorHttpDeps {
   db: Kysely<AuditTables>;
@@ -19,15 +19,19 @@ export interface ProjectorHttpDeps {
 export function buildProjectorHttp(deps: ProjectorHttpDeps) {
   const app = Fastify({ logger: false });
 
-  // Always 200 while the process runs; `projection` tells how complete the
-  // audit log is, or why that could not be read.
+  // Always 200 while the process runs, because a restart fixes neither dead
+  // letters nor gaps. `status` is "degraded" and `problems` lists the causes
+  // when the audit log is incomplete. `projection` contains the figures, or
+  // `projection_error` the reason they could not be read.
   app.get('/health', async () => {
     try {
       const jsm = await deps.nc.jetstreamManager();
       const progress = await readProgress(deps.db, jsm, deps.streamName);
+      const problems = findProblems(progress);
 
       return {
-        status: 'ok',
+        status: problems.length === 0 ? 'ok' : 'degraded',
+        problems,
         projection: {
           projected_through: progress.projectedThrough,
           rows: progress.rows,

@@ -60,6 +60,31 @@ export async function readProgress(
   };
 }
 
+/** The CLI command that lists open dead letters, run from the repository root. */
+export const LIST_DEAD_LETTERS_COMMAND =
+  'npx tsx services/audit-projector/src/cli.ts dead-letters list';
+
+/**
+ * Lists what makes the projection unhealthy, one sentence each: open dead
+ * letters and stream messages not accounted for. Empty when healthy.
+ */
+export function findProblems(progress: Progress): string[] {
+  const problems: string[] = [];
+  const open = progress.openDeadLetters;
+  if (open > 0) {
+    const noun = open === 1 ? 'dead letter' : 'dead letters';
+    problems.push(`${open} open ${noun}; list them with ${LIST_DEAD_LETTERS_COMMAND}`);
+  }
+  if (progress.missing > 0) {
+    problems.push(`${progress.missing} stream messages are missing from audit_log`);
+  }
+  if (progress.missing < 0) {
+    problems.push('the counts exceed the stream messages seen; run status --recount');
+  }
+
+  return problems;
+}
+
 /**
  * One line for operators, such as "projected through stream sequence 120;
  * rows = events seen (118 rows + 0 duplicates + 2 dead letters = 120

@@ -223,6 +223,7 @@ t.test('metrics and health report the projection', async (t) => {
   const health = await (await fetch(`http://127.0.0.1:${projector.port}/health`)).json();
   t.same(health, {
     status: 'ok',
+    problems: [],
     projection: {
       projected_through: 5,
       rows: 5,
