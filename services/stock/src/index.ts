@@ -15,7 +15,10 @@ export {
   startStateProjector,
   ensureStateConsumer,
   STATE_PROJECTOR,
+  DEFAULT_RETRY_DELAYS,
 } from './projector/state-projector.ts';
+export type { ProjectorStatus, StalledEvent } from './projector/state-projector.ts';
+export { buildProjectorServer } from './projector/server.ts';
 export { createProjectorMetrics } from './projector/metrics.ts';
 export type { Notifier, PasswordResetNotice } from './notifier.ts';
 export type { StockTables, StateTables } from './tables.ts';

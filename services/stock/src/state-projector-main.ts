@@ -1,11 +1,10 @@
 // The state projector process: the durable `state-projector` consumer that
 // applies state events to the read model, with /health, /ready and /metrics
 // on HOST:STATE_PROJECTOR_PORT.
-import Fastify, { type FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import { installHealthRoutes } from '@stock-audit/service-kit';
 import { loadConfigOrExit, prepareInfrastructure, stopOnSignals } from './lifecycle.ts';
 import { createProjectorMetrics } from './projector/metrics.ts';
+import { buildProjectorServer } from './projector/server.ts';
 import { startStateProjector } from './projector/state-projector.ts';
 
 const config = loadConfigOrExit();
@@ -23,17 +22,18 @@ try {
     metrics,
   });
 
-  const app = Fastify({ loggerInstance: log }) as unknown as FastifyInstance;
-  installHealthRoutes(app, {
-    database: async () => void (await sql`SELECT 1`.execute(db)),
-    nats: async () => {
-      if (nc.isClosed()) throw new Error('NATS connection is closed');
-      await nc.flush();
+  const app = buildProjectorServer({
+    log,
+    projector,
+    metrics,
+    checks: {
+      database: async () => void (await sql`SELECT 1`.execute(db)),
+      nats: async () => {
+        if (nc.isClosed()) throw new Error('NATS connection is closed');
+        await nc.flush();
+      },
     },
   });
-  app.get('/metrics', async (_request, reply) =>
-    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
-  );
   await app.listen({ host: config.host, port: config.stateProjectorPort });
   log.info({ stream: config.streamName }, 'state projector running');
 

@@ -6,6 +6,7 @@ export interface ProjectorMetrics {
   applied: Counter<'result'>;
   lag: Gauge;
   lastSequence: Gauge;
+  stalled: Gauge;
 }
 
 export function createProjectorMetrics(
@@ -30,6 +31,11 @@ export function createProjectorMetrics(
     lastSequence: new Gauge({
       name: 'stock_state_projector_last_sequence',
       help: 'Stream sequence of the last state event the projector processed',
+      registers: [registry],
+    }),
+    stalled: new Gauge({
+      name: 'stock_state_projector_stalled',
+      help: '1 while a state event fails to apply and holds back the events after it, else 0',
       registers: [registry],
     }),
   };
