@@ -1,7 +1,7 @@
 // The English `description` of an audit record, built from the event's
 // before/after snapshots, error and actor. Same event, same text.
 import type { EventEnvelope } from '@stock-audit/events';
-import { formatValue, isChangedSecret } from './format.ts';
+import { formatValue, isChangedSecret, sliceText } from './format.ts';
 import { claimedUsername } from './identity.ts';
 import { comparePaths, flatten, leafKey, SnapshotTooDeepError } from './flatten.ts';
 
@@ -198,5 +198,5 @@ function joinLimited(items: string[], separator: string): string {
 function truncate(text: string): string {
   return text.length <= MAX_DESCRIPTION_LENGTH
     ? text
-    : `${text.slice(0, MAX_DESCRIPTION_LENGTH - 1)}…`;
+    : `${sliceText(text, MAX_DESCRIPTION_LENGTH - 1)}…`;
 }

@@ -40,6 +40,19 @@ function numberToPlainString(value: number): string | null {
   return /e/i.test(text) ? null : text;
 }
 
+/**
+ * Returns at most `maxLength` UTF-16 code units of `text`, one fewer when the
+ * cut would split a surrogate pair, so an emoji is never halved into a lone
+ * surrogate (which the database would store as U+FFFD).
+ */
+export function sliceText(text: string, maxLength: number): string {
+  if (text.length <= maxLength) return text;
+  const last = text.charCodeAt(maxLength - 1);
+  const splitsPair = last >= 0xd800 && last <= 0xdbff;
+
+  return text.slice(0, splitsPair ? maxLength - 1 : maxLength);
+}
+
 /** Formats a leaf value found under `key` (the last segment of its path). */
 export function formatValue(key: string, value: unknown): string {
   if (value === undefined || value === null) return MISSING;
@@ -50,7 +63,7 @@ export function formatValue(key: string, value: unknown): string {
   if (typeof value === 'string') {
     if (value === '') return '""';
 
-    return value.length > MAX_VALUE_LENGTH ? `${value.slice(0, MAX_VALUE_LENGTH)}…` : value;
+    return value.length > MAX_VALUE_LENGTH ? `${sliceText(value, MAX_VALUE_LENGTH)}…` : value;
   }
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return '[]';

@@ -238,6 +238,46 @@ const cases: { name: string; event: EventInput; expected: string }[] = [
     },
     expected: 'Shipped order 5: carrier: DHL',
   },
+  {
+    name: 'update keeps emoji and RTL marks',
+    event: {
+      type: 'product.updated',
+      entity_type: 'product',
+      entity_id: '15',
+      action: 'update',
+      actor: admin,
+      before: { name: 'Café ☕', note: 'شاي\u200f 🍵' },
+      after: { name: 'Café 👨\u200d👩\u200d👧 ☕', note: '\u202eשלום' },
+    },
+    expected: 'name: Café ☕ → Café 👨\u200d👩\u200d👧 ☕; note: شاي\u200f 🍵 → \u202eשלום',
+  },
+  {
+    name: 'long value is not cut inside an emoji',
+    event: {
+      type: 'product.updated',
+      entity_type: 'product',
+      entity_id: '16',
+      action: 'update',
+      actor: admin,
+      before: { name: 'short' },
+      // The emoji's two UTF-16 code units sit at positions 199 and 200.
+      after: { name: `${'a'.repeat(199)}😀${'b'.repeat(5000)}` },
+    },
+    expected: `name: short → ${'a'.repeat(199)}…`,
+  },
+  {
+    name: 'long delete name is cut at a code point',
+    event: {
+      type: 'product.deleted',
+      entity_type: 'product',
+      entity_id: '17',
+      action: 'delete',
+      actor: admin,
+      before: { name: '😀'.repeat(3000) },
+    },
+    // "Deleted product 17 (" is 20 code units, so the cut at 3999 falls inside a pair.
+    expected: `Deleted product 17 (${'😀'.repeat(1989)}…`,
+  },
 ];
 
 for (const { name, event, expected } of cases) {
