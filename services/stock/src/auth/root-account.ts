@@ -36,7 +36,8 @@ export async function ensureRootAccount(deps: StockDeps): Promise<RootAccountOut
   try {
     const appended = await createAccount(ctx, {
       username: config.rootUsername,
-      email: `${config.rootUsername}@localhost`,
+      // The email format check wants a dot in the domain, so plain `localhost` fails it.
+      email: `${config.rootUsername}@localhost.localdomain`,
       password: config.rootPassword || generatedPassword!,
       role: 'root',
     });

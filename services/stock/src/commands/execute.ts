@@ -26,11 +26,16 @@ export interface CommandRequest {
   correlationId: string;
   /** Present when the entry point validated the input itself: its first problem, or null. */
   validation?: { problem: string | null };
+  /**
+   * A problem with the request itself, such as a NATS message that is not
+   * JSON. It gets 400 before authentication, because the token may be unreadable.
+   */
+  requestProblem?: string;
   log: FastifyBaseLogger;
 }
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{1,200}$/;
-const ENTITY_ID = /^[1-9][0-9]{0,15}$/;
+const ENTITY_ID = /^[1-9][0-9]{0,14}$/;
 
 type Claimed = Extract<IdempotencyClaim, { kind: 'claimed' }>;
 
@@ -73,6 +78,7 @@ async function run(
   state: { claim: Claimed | null },
 ): Promise<CommandReply> {
   const { definition, deps } = ctx;
+  if (request.requestProblem) throw badRequest(request.requestProblem);
   if (definition.access !== 'anonymous') {
     const caller = await authenticateCaller(deps, request.token);
     ctx.user = caller.user;

@@ -53,7 +53,7 @@ export async function claimIdempotencyKey(
 ): Promise<IdempotencyClaim> {
   // Secrets are blanked first, so the table never holds a fast hash of a password.
   const requestHash = createHash('sha256')
-    .update(JSON.stringify(redactSecrets(request.input)))
+    .update(canonicalJson(redactSecrets(request.input)))
     .digest('hex');
   const deadline = Date.now() + WAIT_FOR_OWNER_MS;
 
@@ -126,6 +126,17 @@ export async function claimIdempotencyKey(
     }
     await sleep(50);
   }
+}
+
+/** Serializes `value` as JSON with object keys sorted, so key order does not change the hash. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) => {
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) return item;
+
+    const entries = Object.entries(item).sort(([left], [right]) => (left < right ? -1 : 1));
+
+    return Object.fromEntries(entries);
+  });
 }
 
 function windowStart(windowMs: number) {

@@ -6,12 +6,22 @@ import { Type, type TSchema } from '@sinclair/typebox';
 export const NOT_BLANK = '\\S';
 
 export const IdParams = Type.Object(
-  { id: Type.String({ pattern: '^[1-9][0-9]{0,15}$', description: 'a positive integer id' }) },
+  {
+    id: Type.String({
+      pattern: '^[1-9][0-9]{0,14}$',
+      description: 'a positive integer id of at most 15 digits',
+    }),
+  },
   { additionalProperties: false },
 );
 
 export const UserIdParams = Type.Object(
-  { userId: Type.String({ pattern: '^[1-9][0-9]{0,15}$', description: 'a positive integer id' }) },
+  {
+    userId: Type.String({
+      pattern: '^[1-9][0-9]{0,14}$',
+      description: 'a positive integer id of at most 15 digits',
+    }),
+  },
   { additionalProperties: false },
 );
 

@@ -22,16 +22,43 @@ const ajv = new Ajv({ ...AJV_OPTIONS, strict: false });
 addFormats.default(ajv);
 const compiled = new WeakMap<TSchema, ValidateFunction>();
 
+/**
+ * Describes the first of ajv's errors as `<where>.<field> <problem>`. A value
+ * outside a union of constants (TypeBox literals), which ajv reports once
+ * per branch, becomes one message listing the accepted values.
+ */
+export function describeAjvErrors(errors: readonly ErrorObject[], where: string): string {
+  const first = errors[0];
+  if (!first) return `${where} is invalid`;
+  if (first.keyword !== 'const') return describeAjvError(first, where);
+
+  const allowed = errors
+    .filter((error) => error.keyword === 'const' && error.instancePath === first.instancePath)
+    .map((error) => JSON.stringify((error.params as { allowedValue: unknown }).allowedValue));
+
+  return `${fieldPath(first, where)} must be one of ${allowed.join(', ')}`;
+}
+
+function fieldPath(error: ErrorObject, where: string): string {
+  const field = error.instancePath.replace(/^\//, '').replace(/\//g, '.');
+
+  return field ? `${where}.${field}` : where;
+}
+
 /** Describes an ajv error as `<where>.<field> <problem>`, e.g. `body.price is required`. */
 export function describeAjvError(error: ErrorObject, where: string): string {
-  const field = error.instancePath.replace(/^\//, '').replace(/\//g, '.');
-  const path = field ? `${where}.${field}` : where;
+  const path = fieldPath(error, where);
   const params = error.params as Record<string, unknown>;
   if (error.keyword === 'additionalProperties') {
     return `${path}.${String(params.additionalProperty)} is not allowed`;
   }
   if (error.keyword === 'required') return `${path}.${String(params.missingProperty)} is required`;
   if (error.keyword === 'minProperties') return `${path} must contain at least one field`;
+  if (error.keyword === 'enum') {
+    const allowed = (params.allowedValues as unknown[]).map((value) => JSON.stringify(value));
+
+    return `${path} must be one of ${allowed.join(', ')}`;
+  }
   if (error.keyword === 'pattern' && params.pattern === NOT_BLANK) {
     return `${path} must not be blank`;
   }
@@ -48,7 +75,5 @@ export function validateAgainst(schema: TSchema, value: unknown, where: string):
   }
   if (validate(value)) return null;
 
-  const first = validate.errors?.[0];
-
-  return first ? describeAjvError(first, where) : `${where} is invalid`;
+  return describeAjvErrors(validate.errors ?? [], where);
 }

@@ -1,7 +1,7 @@
 // Request fields that the HTTP layer passes to the command pipeline: bearer
 // token, Idempotency-Key, correlation id, and body parse or schema errors.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { describeAjvError } from '../commands/validation.ts';
+import { describeAjvErrors } from '../commands/validation.ts';
 
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const bodyParseErrors = new WeakMap<FastifyRequest, string>();
@@ -33,14 +33,14 @@ export function inputProblem(request: FastifyRequest): string | null {
 
   const error = request.validationError as
     | (Error & {
-        validation?: Parameters<typeof describeAjvError>[0][];
+        validation?: Parameters<typeof describeAjvErrors>[0];
         validationContext?: string;
       })
     | undefined;
   if (!error) return null;
-  const first = error.validation?.[0];
+  if (!error.validation?.length) return error.message;
 
-  return first ? describeAjvError(first, error.validationContext ?? 'body') : error.message;
+  return describeAjvErrors(error.validation, error.validationContext ?? 'body');
 }
 
 /**

@@ -83,7 +83,7 @@ export function startCommandResponder(
       // No proxy vouches for a NATS client's address.
       clientIp: null,
       correlationId: correlation,
-      validation: problem === null ? undefined : { problem },
+      ...(problem === null ? {} : { requestProblem: problem }),
       log: deps.log.child({ subject: message.subject }),
     });
     respond(message, reply);
