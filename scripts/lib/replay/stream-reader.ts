@@ -46,7 +46,11 @@ export async function* readBatches(
       if (pending.num_pending === 0) return;
       const batch: JsMsg[] = [];
       let done = false;
-      const messages = await consumer.fetch({ max_messages: batchSize, expires: 2000 });
+      // A fetch waits for its full count until it expires, so ask for no
+      // more than can still arrive before the last sequence.
+      const remaining = Math.max(1, range.toSequence - pending.delivered.stream_seq);
+      const count = Math.min(batchSize, pending.num_pending, remaining);
+      const messages = await consumer.fetch({ max_messages: count, expires: 2000 });
       for await (const message of messages) {
         if (message.seq > range.toSequence) {
           done = true;
