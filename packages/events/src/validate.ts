@@ -47,9 +47,9 @@ export function checkEvent(value: unknown): string[] {
   }
 
   const event = value as EventEnvelope;
-  const problems: string[] = findNulCharacters(event, '').map(
-    (path) =>
-      `${path || 'event'} contains a NUL character, which PostgreSQL text and jsonb cannot store`,
+  const problems: string[] = findUnstorableStrings(event, '').map(
+    ({ path, reason }) =>
+      `${path || 'event'} contains ${reason}, which PostgreSQL text and jsonb cannot store`,
   );
   for (const field of ['before', 'after', 'error'] as const) {
     for (const finding of findSecrets(event[field], field)) {
@@ -66,16 +66,29 @@ export function checkEvent(value: unknown): string[] {
   return problems;
 }
 
-// Lists the paths of strings (values or keys) that contain U+0000.
-function findNulCharacters(value: unknown, path: string): string[] {
-  if (typeof value === 'string') return value.includes('\u0000') ? [path] : [];
+// Reasons a string cannot be stored in PostgreSQL text or jsonb.
+function unstorable(text: string): string | null {
+  if (text.includes('\u0000')) return 'a NUL character';
+  if (!text.isWellFormed()) return 'a lone UTF-16 surrogate';
+
+  return null;
+}
+
+// Lists the strings (values or keys) that PostgreSQL cannot store, by path.
+function findUnstorableStrings(value: unknown, path: string): { path: string; reason: string }[] {
+  if (typeof value === 'string') {
+    const reason = unstorable(value);
+
+    return reason ? [{ path, reason }] : [];
+  }
   if (value === null || typeof value !== 'object') return [];
 
-  const found: string[] = [];
+  const found: { path: string; reason: string }[] = [];
   for (const [key, child] of Object.entries(value)) {
-    const childPath = path ? `${path}.${key}` : key;
-    if (key.includes('\u0000')) found.push(childPath);
-    found.push(...findNulCharacters(child, childPath));
+    const childPath = path ? `${path}.${key.toWellFormed()}` : key.toWellFormed();
+    const keyReason = unstorable(key);
+    if (keyReason) found.push({ path: childPath, reason: keyReason });
+    found.push(...findUnstorableStrings(child, childPath));
   }
 
   return found;

@@ -198,3 +198,14 @@ t.test('NUL character anywhere is rejected', async (t) => {
     /^correlation_id contains a NUL/,
   ]);
 });
+
+t.test('lone surrogate anywhere is rejected', async (t) => {
+  t.same(checkEvent({ ...validEvent(), after: { name: 'lone\ud800' } }), [
+    'after.name contains a lone UTF-16 surrogate, which PostgreSQL text and jsonb cannot store',
+  ]);
+  t.same(
+    checkEvent({ ...validEvent(), after: { name: 'pair \ud83d\ude00 ok' } }),
+    [],
+    'a surrogate pair is fine',
+  );
+});
