@@ -154,3 +154,16 @@ t.test('interrupted state replay resumes', async (t) => {
   t.equal(resumed.applied, 7);
   t.equal((await verifyStateSchema(deps, resumed.schema, resumed.highWater)).ok, true);
 });
+
+t.test('state swap moves id sequences past the rebuilt ids', async (t) => {
+  const ctx = await createTestContext<StockTables>(t);
+  await publishUpdates(ctx, 4, 8);
+  const deps = depsFor(ctx);
+
+  const rebuild = await rebuildStateSchema(deps);
+  const decision = await verifyAndSwapState(deps, rebuild, { requireIdentical: true });
+  const next = await sql<{ id: number }>`SELECT nextval('product_id_seq') AS id`.execute(ctx.db);
+
+  t.equal(decision.swapped, true, decision.reason ?? 'swapped');
+  t.equal(Number(next.rows[0]?.id), 5, 'the next product id follows the highest rebuilt id');
+});

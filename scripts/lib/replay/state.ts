@@ -26,6 +26,13 @@ const KEY_COLUMN: Record<(typeof STATE_TABLES)[number], string> = {
   applications: 'user_id',
 };
 
+// Entity id sequences of the command side and the table whose ids they issue.
+const ID_SEQUENCES = [
+  ['product_id_seq', 'products'],
+  ['sale_id_seq', 'sales'],
+  ['user_id_seq', 'users'],
+] as const;
+
 export interface StateReplayDeps {
   db: Kysely<StockTables>;
   nc: NatsConnection;
@@ -88,8 +95,15 @@ async function applyBatch(
         deps.log(`skipped stream sequence ${message.seq}: ${(error as Error).message}`);
         continue;
       }
-      if (await applyStateEvent(target as unknown as Kysely<StockTables>, event, message.seq))
-        applied++;
+      try {
+        if (await applyStateEvent(target as unknown as Kysely<StockTables>, event, message.seq))
+          applied++;
+      } catch (error) {
+        throw new Error(
+          `cannot apply stream sequence ${message.seq} (event ${event.id}, ${event.type}): ${(error as Error).message}`,
+          { cause: error },
+        );
+      }
     }
     await trx
       .insertInto('projection_checkpoints')
@@ -357,6 +371,13 @@ export async function verifyAndSwapState(
       await sql`ALTER TABLE ${sql.id(rebuild.schema, table)} SET SCHEMA public`.execute(trx);
     }
     await sql`DROP SCHEMA ${sql.id(rebuild.schema)}`.execute(trx);
+    // A rebuild into an empty database must not hand out ids again, so each
+    // id sequence moves past the highest id its table holds.
+    for (const [sequence, table] of ID_SEQUENCES) {
+      await sql`
+        SELECT setval(${sequence}::regclass, max(id)) FROM ${sql.id('public', table)}
+        HAVING max(id) >= (SELECT last_value FROM ${sql.id(sequence)})`.execute(trx);
+    }
     await trx
       .deleteFrom('projection_checkpoints')
       .where('projection', '=', rebuild.schema)
