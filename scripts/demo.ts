@@ -83,11 +83,13 @@ async function main(): Promise<void> {
       await nc.jetstreamManager(),
       config.streamName,
       120_000,
+      `http://${config.host}:${config.auditProjectorPort}/health`,
     );
     log(
       completeness.complete
         ? `audit log complete: ${completeness.auditRows} rows for ${completeness.streamEvents} events on the stream`
-        : `audit log INCOMPLETE: ${completeness.auditRows} rows for ${completeness.streamEvents} events; ` +
+        : `audit log INCOMPLETE: ${completeness.auditRows} rows for ${completeness.streamEvents} events, ` +
+            `${completeness.deadLetters} dead letters; ` +
             'run `npx tsx services/audit-projector/src/cli.ts status` and `... dead-letters list` to see why',
     );
 

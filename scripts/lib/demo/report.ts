@@ -20,15 +20,36 @@ export interface Completeness {
   streamEvents: number;
   auditRows: number;
   complete: boolean;
+  /** Events the projector set aside as dead letters, from its /health. */
+  deadLetters: number;
 }
 
-/** Polls until `audit_log` has as many rows as the stream has events, or the timeout passes. */
+interface ProjectorHealth {
+  projection?: { pending?: number; missing?: number; dead_letters?: number };
+}
+
+async function readProjectorHealth(url: string | undefined): Promise<ProjectorHealth | null> {
+  if (!url) return null;
+  try {
+    return (await (await fetch(url)).json()) as ProjectorHealth;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Polls until `audit_log` has as many rows as the stream has events, or
+ * until the projector's /health (when `projectorHealthUrl` is given) says
+ * nothing is pending and nothing is missing, which happens when some events
+ * went to dead letters; else until the timeout passes.
+ */
 export async function waitForAuditLog(
   audit: HttpClient,
   rootToken: string,
   jsm: JetStreamManager,
   streamName: string,
   timeoutMs: number,
+  projectorHealthUrl?: string,
 ): Promise<Completeness> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -38,7 +59,13 @@ export async function waitForAuditLog(
       expect: [200],
     });
     const complete = body.total === streamEvents;
-    if (complete || Date.now() > deadline) return { streamEvents, auditRows: body.total, complete };
+    const health = await readProjectorHealth(projectorHealthUrl);
+    const deadLetters = health?.projection?.dead_letters ?? 0;
+    const settled =
+      health?.projection?.pending === 0 && health.projection.missing === 0 && deadLetters > 0;
+    if (complete || settled || Date.now() > deadline) {
+      return { streamEvents, auditRows: body.total, complete, deadLetters };
+    }
     await sleep(500);
   }
 }
