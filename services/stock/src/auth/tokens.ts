@@ -3,11 +3,16 @@
 import type { FastifyInstance } from 'fastify';
 import { ROLES, unauthorized, type TokenClaims } from '@stock-audit/service-kit';
 
+/** Claims of a verified token, with `iat`, its issue time in whole seconds since the epoch. */
+export interface VerifiedClaims extends TokenClaims {
+  iat?: number;
+}
+
 export interface TokenService {
   /** Signs an ES256 token with `sub`, `username`, `role` and the configured expiry. */
   sign(claims: TokenClaims): string;
   /** Returns the claims of a valid token, or throws a 401 AppError. */
-  verify(token: string): TokenClaims;
+  verify(token: string): VerifiedClaims;
 }
 
 const EXPIRED_CODES = new Set(['FAST_JWT_EXPIRED', 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED']);
@@ -19,9 +24,9 @@ export function jwtTokenService(app: FastifyInstance): TokenService {
       app.jwt.sign({ sub: claims.sub, username: claims.username, role: claims.role }),
 
     verify(token) {
-      let claims: TokenClaims;
+      let claims: VerifiedClaims;
       try {
-        claims = app.jwt.verify<TokenClaims>(token);
+        claims = app.jwt.verify<VerifiedClaims>(token);
       } catch (error) {
         if (EXPIRED_CODES.has((error as { code?: string }).code ?? '')) {
           throw unauthorized('The bearer token has expired; log in again', 'TOKEN_EXPIRED');

@@ -1,6 +1,8 @@
-// Resolves a bearer token to the caller's current user in the read model, so
-// a user disabled after its token was issued is refused on its next command.
+// Resolves a bearer token to the caller's current user in the read model. A
+// token is rejected on the next command once its user is disabled, has another
+// role, or changed its password after the token was issued.
 import { unauthorized, type AppError } from '@stock-audit/service-kit';
+import type { VerifiedClaims } from '../auth/tokens.ts';
 import type { StockDeps } from '../deps.ts';
 import type { UserState } from '../domain/user.ts';
 
@@ -21,12 +23,14 @@ export async function authenticateCaller(
     };
   }
 
-  let userId: number;
+  let claims: VerifiedClaims;
   try {
-    userId = Number(deps.tokens.verify(token).sub);
+    claims = deps.tokens.verify(token);
   } catch (error) {
     return { user: null, error: error as AppError };
   }
+
+  const userId = Number(claims.sub);
 
   const row = Number.isSafeInteger(userId)
     ? await deps.db.selectFrom('users').select('state').where('id', '=', userId).executeTakeFirst()
@@ -42,5 +46,29 @@ export async function authenticateCaller(
     };
   }
 
-  return { user: row.state, error: null };
+  return { user: row.state, error: staleTokenError(claims, row.state) };
+}
+
+/** Returns the 401 for a token whose role or issue time no longer matches the user, or null. */
+function staleTokenError(claims: VerifiedClaims, user: UserState): AppError | null {
+  if (claims.role !== user.role) {
+    return unauthorized(
+      `The role of user ${user.username} changed from ${claims.role} to ${user.role}; log in again`,
+      'ROLE_CHANGED',
+    );
+  }
+
+  // `iat` has whole seconds, so the change time is truncated to seconds too,
+  // as the audit API does. A token issued right after a change, in the same
+  // second, stays valid.
+  // NOTE: a token issued before the change but in that same second is accepted as well.
+  const changedAt = Math.floor(Date.parse(user.credentials_changed_at) / 1000);
+  if (typeof claims.iat !== 'number' || !(claims.iat >= changedAt)) {
+    return unauthorized(
+      `The password of user ${user.username} changed after this token was issued; log in again`,
+      'CREDENTIALS_CHANGED',
+    );
+  }
+
+  return null;
 }
