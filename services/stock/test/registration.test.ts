@@ -1,4 +1,7 @@
 import t from 'tap';
+import { describeEvent } from '@stock-audit/audit-log';
+import { activitySubject } from '@stock-audit/jetstream';
+import { applyStateEvent } from '../src/read-model/apply.ts';
 import { startStock } from './helpers.ts';
 
 const applicant = { username: 'judy', email: 'judy@example.com', password: 'judy-password' };
@@ -42,6 +45,51 @@ t.test('register then approve then login', async (t) => {
   t.same(events[0]!.before, registered.body, 'before is the registered user');
   t.equal(events[0]!.after?.status, 'active');
   t.equal(events[1]!.type, 'user.logged_in');
+});
+
+t.test('login event chains the user trail', async (t) => {
+  const harness = await startStock(t);
+  const start = await harness.lastSequence();
+  const registered = await harness.call('POST', '/api/register', { body: applicant });
+  await harness.call('POST', `/api/applications/${registered.body.id}/approve`, {
+    token: harness.rootToken,
+  });
+  const rowBefore = await harness.ctx.db
+    .selectFrom('users')
+    .select('last_sequence')
+    .where('id', '=', registered.body.id)
+    .executeTakeFirstOrThrow();
+
+  const login = await harness.call('POST', '/api/login', {
+    body: { username: 'judy', password: 'judy-password' },
+  });
+
+  t.equal(login.status, 200);
+  const stored = await harness.eventsAfter(start);
+  t.same(
+    stored.map(({ event }) => event.type),
+    ['user.registered', 'application.approved', 'user.logged_in'],
+  );
+  const [register, approve, loggedIn] = stored.map(({ event }) => event);
+  t.same(approve!.before, register!.after, 'approve follows register');
+  t.same(loggedIn!.before, approve!.after, 'login follows approve');
+  t.same(loggedIn!.after, approve!.after, 'login changes nothing');
+  t.equal(loggedIn!.after?.status, 'active');
+  t.equal(
+    stored[2]!.subject,
+    activitySubject(harness.ctx.subjectPrefix, 'user'),
+    'login stays off the state subject',
+  );
+  t.equal(describeEvent(loggedIn!), 'judy logged in');
+
+  const applied = await applyStateEvent(harness.ctx.db, loggedIn!, stored[2]!.sequence);
+  const rowAfter = await harness.ctx.db
+    .selectFrom('users')
+    .select('last_sequence')
+    .where('id', '=', registered.body.id)
+    .executeTakeFirstOrThrow();
+  t.equal(applied, false, 'the read model ignores a login');
+  t.equal(rowAfter.last_sequence, rowBefore.last_sequence);
 });
 
 t.test('register then reject refuses login', async (t) => {

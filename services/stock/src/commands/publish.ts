@@ -80,9 +80,17 @@ export interface ActivityFields {
   entityType: EntityType;
   entityId: number;
   actor: Actor | null;
+  /**
+   * The entity's current state, stored as both `before` and `after` so the
+   * entity's trail stays chained through this event. Defaults to null.
+   */
+  state?: Record<string, unknown> | null;
 }
 
-/** Publishes a successful event that changes no state, such as user.logged_in. */
+/**
+ * Publishes a successful event that changes no state, such as user.logged_in,
+ * on the activity subject, which the state read model does not consume.
+ */
 export async function publishActivity(
   ctx: CommandContext,
   fields: ActivityFields,
@@ -93,6 +101,8 @@ export async function publishActivity(
     entityType: fields.entityType,
     entityId: fields.entityId,
     actor: fields.actor,
+    before: fields.state ?? null,
+    after: fields.state ?? null,
   });
   const ack = await publishEvent(
     ctx.deps.js,

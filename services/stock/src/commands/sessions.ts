@@ -55,6 +55,7 @@ async function login(ctx: CommandContext, body: Static<typeof LoginBody>) {
     entityType: 'user',
     entityId: user.id,
     actor: actorOf(user),
+    state: user,
   });
 
   return { result: { token, user: { id: user.id, username: user.username, role: user.role } } };

@@ -15,7 +15,7 @@ import { applicationOf } from './application-view.ts';
  * Writes `event.after` into the table of the event's entity when `sequence`
  * is newer than the row's. Pass `db.withSchema(name)` to write into the same
  * tables in another schema, as a rebuild does. Returns false for an event this
- * read model does not hold (another entity type, or no `after`).
+ * read model does not hold (another entity type, no `after`, or a login).
  */
 export async function applyStateEvent(
   db: Kysely<StockTables>,
@@ -23,6 +23,9 @@ export async function applyStateEvent(
   sequence: number,
 ): Promise<boolean> {
   if (event.status !== 'success' || event.after === null) return false;
+  // A login repeats the user's state as `after` but changes nothing, so it
+  // must not move the row's sequence.
+  if (event.action === 'login') return false;
 
   switch (event.entity_type) {
     case 'product':
