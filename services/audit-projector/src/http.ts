@@ -5,6 +5,7 @@ import { sql, type Kysely } from 'kysely';
 import type { NatsConnection } from 'nats';
 import type { Logger } from 'pino';
 import type { AuditTables } from '@stock-audit/audit-log';
+import { installHealthRoutes } from '@stock-audit/service-kit';
 import type { ProjectorMetrics } from './metrics.ts';
 import { findProblems, readProgress } from './progress.ts';
 
@@ -23,7 +24,7 @@ export function buildProjectorHttp(deps: ProjectorHttpDeps) {
   // letters nor gaps. `status` is "degraded" and `problems` lists the causes
   // when the audit log is incomplete. `projection` contains the figures, or
   // `projection_error` the reason they could not be read.
-  app.get('/health', async () => {
+  const health = async () => {
     try {
       const jsm = await deps.nc.jetstreamManager();
       const progress = await readProgress(deps.db, jsm, deps.streamName);
@@ -49,21 +50,20 @@ export function buildProjectorHttp(deps: ProjectorHttpDeps) {
 
       return { status: 'ok', projection_error: (error as Error).message };
     }
-  });
+  };
 
-  app.get('/ready', async (_request, reply) => {
-    const checks: Record<string, string> = {};
-    try {
-      await sql`SELECT 1 FROM audit_log LIMIT 1`.execute(deps.db);
-      checks.database = 'ok';
-    } catch (error) {
-      checks.database = (error as Error).message;
-    }
-    checks.nats = deps.nc.isClosed() ? 'connection closed' : 'ok';
-    const ready = Object.values(checks).every((state) => state === 'ok');
-
-    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });
-  });
+  installHealthRoutes(
+    app,
+    {
+      database: async () => {
+        await sql`SELECT 1 FROM audit_log LIMIT 1`.execute(deps.db);
+      },
+      nats: async () => {
+        if (deps.nc.isClosed()) throw new Error('connection closed');
+      },
+    },
+    health,
+  );
 
   app.get('/metrics', async (_request, reply) => {
     reply.header('content-type', deps.metrics.registry.contentType);
