@@ -13,7 +13,7 @@ import {
 import { allEventsFilter } from '@stock-audit/jetstream';
 import { SequenceChecksum } from './checksum.ts';
 import { payloadEventId, toStreamMessage } from './messages.ts';
-import { checkpointOf, readUntilCaughtUp } from './catch-up.ts';
+import { checkpointOf, readUntilCaughtUp, timeSuffix } from './catch-up.ts';
 import { readBatches } from './stream-reader.ts';
 
 /** Default name of the table a replay fills; a resumed replay finds it again. */
@@ -311,11 +311,7 @@ export async function verifyAndSwap(
     };
   }
 
-  const stamp = (options.now ?? new Date())
-    .toISOString()
-    .replace(/[-:TZ.]/g, '')
-    .slice(0, 14);
-  const retiredTable = `audit_log_old_${stamp}`;
+  const retiredTable = `audit_log_old_${timeSuffix(options.now)}`;
   await swapAuditTable(deps.db, rebuild.table, {
     auditDbRole: deps.auditDbRole,
     retiredName: retiredTable,

@@ -1,5 +1,5 @@
-// The read loop both replays share: pass after pass over the stream until
-// the reader has caught up with the stream's last sequence.
+// Pieces both replays share: the read loop that passes over the stream until
+// it has caught up with the last sequence, checkpoints, and retired names.
 import type { Kysely } from 'kysely';
 import type { JsMsg, NatsConnection } from 'nats';
 import type { CoreTables } from '@stock-audit/db';
@@ -64,4 +64,12 @@ export async function readUntilCaughtUp(options: CatchUpOptions): Promise<number
   progress.update(done, true);
 
   return done;
+}
+
+/** Formats `now` as YYYYMMDDHHMMSS in UTC, for the names of retired tables. */
+export function timeSuffix(now: Date = new Date()): string {
+  return now
+    .toISOString()
+    .replace(/[-:TZ.]/g, '')
+    .slice(0, 14);
 }

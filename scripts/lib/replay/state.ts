@@ -13,7 +13,7 @@ import {
   type StockTables,
 } from '@stock-audit/stock';
 import { SequenceChecksum } from './checksum.ts';
-import { checkpointOf, readUntilCaughtUp } from './catch-up.ts';
+import { checkpointOf, readUntilCaughtUp, timeSuffix } from './catch-up.ts';
 import { readBatches } from './stream-reader.ts';
 
 /** Schema a state replay fills; a resumed replay finds it again. */
@@ -32,6 +32,15 @@ const ID_SEQUENCES = [
   ['sale_id_seq', 'sales'],
   ['user_id_seq', 'users'],
 ] as const;
+
+// Table that holds each entity type's state. Application events live on
+// the applicant's user subject and carry the user's state.
+const TABLE_OF_ENTITY: Record<string, 'products' | 'sales' | 'users'> = {
+  product: 'products',
+  sale: 'sales',
+  user: 'users',
+  application: 'users',
+};
 
 export interface StateReplayDeps {
   db: Kysely<StockTables>;
@@ -194,13 +203,8 @@ async function expectedRows(
       }
       if (event.status !== 'success' || !event.after) continue;
       const key = Number(event.after.id);
-      const table =
-        event.entity_type === 'product'
-          ? 'products'
-          : event.entity_type === 'sale'
-            ? 'sales'
-            : 'users';
-      if (!['product', 'sale', 'user', 'application'].includes(event.entity_type)) continue;
+      const table = TABLE_OF_ENTITY[event.entity_type];
+      if (!table) continue;
       expected.set(`${table}:${key}`, { table, key, sequence: message.seq, state: event.after });
       const application = (event.after as { application?: unknown }).application;
       if (table === 'users' && application) {
@@ -345,11 +349,7 @@ export async function verifyAndSwapState(
     };
   }
 
-  const stamp = (options.now ?? new Date())
-    .toISOString()
-    .replace(/[-:TZ.]/g, '')
-    .slice(0, 14);
-  const retiredSchema = `state_old_${stamp}`;
+  const retiredSchema = `state_old_${timeSuffix(options.now)}`;
   await deps.db.transaction().execute(async (trx) => {
     const live = STATE_TABLES.map((table) => sql.id('public', table));
     await sql`LOCK TABLE ${sql.join(live)} IN ACCESS EXCLUSIVE MODE`.execute(trx);
