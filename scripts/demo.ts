@@ -1,5 +1,5 @@
 // `npm run demo`: drives a realistic, seeded workload against the stack that
-// `npm start` runs, checks that the audit log holds one row per event, and
+// `npm start` runs, checks that the audit log contains one row per event, and
 // prints example audit queries.
 // Usage: npm run demo -- [--seed N] [--sales-per-day N] [--products N] [--days N]
 import { parseArgs } from 'node:util';

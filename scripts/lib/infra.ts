@@ -22,7 +22,7 @@ const HOW_TO_INSTALL = {
   ],
 };
 
-/** Raised when a server is neither reachable nor startable; the message says how to get it. */
+/** Raised when a server is neither reachable nor startable; the message explains how to get it. */
 export class InfrastructureError extends Error {
   readonly code = 'INFRASTRUCTURE_MISSING';
 

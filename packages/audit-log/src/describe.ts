@@ -5,7 +5,7 @@ import { formatValue, isChangedSecret, sliceText } from './format.ts';
 import { claimedUsername } from './identity.ts';
 import { comparePaths, flatten, leafKey, SnapshotTooDeepError } from './flatten.ts';
 
-/** Longest description stored; longer lists end in "… and N more". */
+/** Maximum length of a stored description; longer lists end in "… and N more". */
 export const MAX_DESCRIPTION_LENGTH = 4000;
 
 /** Raised when an event lacks what its description needs. */

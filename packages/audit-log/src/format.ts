@@ -1,11 +1,11 @@
-// How one value reads in an audit description: money with two decimals, a
+// Formatting of one value in an audit description: money with two decimals, a
 // missing value as an em dash, everything else as plain text.
 import { REDACTED_CHANGED } from '@stock-audit/events';
 
 /** Shown for a field that is absent or null. */
 export const MISSING = '—';
 
-/** Longest text value shown in a description; longer ones end in "…". */
+/** Maximum length of a text value in a description; longer ones end in "…". */
 export const MAX_VALUE_LENGTH = 200;
 
 /** Keys whose values are amounts of money, at any depth. */
@@ -71,7 +71,7 @@ export function formatValue(key: string, value: unknown): string {
   return '{}';
 }
 
-/** True for the marker that stands in for a changed secret such as a password. */
+/** True for the marker that replaces a changed secret such as a password. */
 export function isChangedSecret(value: unknown): boolean {
   return value === REDACTED_CHANGED;
 }

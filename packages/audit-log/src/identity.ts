@@ -1,4 +1,4 @@
-// Who an audit record is about when the event has no actor.
+// Identity of an audit record whose event has no actor.
 import type { EventEnvelope } from '@stock-audit/events';
 
 /**

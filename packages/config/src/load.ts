@@ -96,7 +96,7 @@ const EnvSchema = Type.Object({
 
 type Env = Static<typeof EnvSchema>;
 
-/** Which proxies may set X-Forwarded-For: Fastify's `trustProxy` option. */
+/** Proxies allowed to set X-Forwarded-For, as Fastify's `trustProxy` option. */
 export type TrustProxy = boolean | number | string[];
 
 /** The validated, defaulted and frozen configuration. */

@@ -1,8 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 
-/** Value that stands in for a secret in `before`, `after` and `error`. */
+/** Value that replaces a secret in `before`, `after` and `error`. */
 export const REDACTED_CHANGED = '[changed]';
-/** Value that stands in for a secret whose change is not being reported. */
+/** Value that replaces a secret whose change is not being reported. */
 export const REDACTED = '[redacted]';
 
 export const ENTITY_TYPES = ['user', 'product', 'sale', 'application'] as const;

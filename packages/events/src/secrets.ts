@@ -67,7 +67,7 @@ export function findSecrets(value: unknown, path = ''): SecretFinding[] {
 }
 
 /**
- * Returns a deep copy of `value` in which every secret-named key holds
+ * Returns a deep copy of `value` in which every secret-named key contains
  * `marker` instead of its value.
  */
 export function redactSecrets<T>(value: T, marker: string = REDACTED): T {

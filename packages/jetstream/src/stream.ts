@@ -21,7 +21,7 @@ export interface StreamSettings {
 /** Default duplicate window: two minutes, so a retried publish within it is stored once. */
 export const DEFAULT_DUPLICATE_WINDOW_MS = 2 * 60 * 1000;
 
-/** The full stream configuration for `settings`: file storage, no expiry, direct get on. */
+/** Returns the full stream configuration for `settings`: file storage, no expiry, direct get on. */
 export function streamConfig(settings: StreamSettings): Partial<StreamConfig> & { name: string } {
   return {
     name: settings.name,

@@ -1,7 +1,7 @@
 /**
- * Subject layout under one prefix: state-changing events on one subject per
- * entity, so the last message of that subject is the entity's current state;
- * rejected commands on one subject per entity type, outside that fold.
+ * Returns the subject of one entity's state-changing events, so the last
+ * message of that subject is the entity's current state. Rejected commands
+ * use one subject per entity type, outside that fold.
  */
 export function stateSubject(
   prefix: string,

@@ -28,8 +28,7 @@ export interface JwtOptions {
 
 /**
  * Registers @fastify/jwt with ES256 only, so `alg: none` and HMAC tokens are
- * rejected, and adds `app.authenticate` which answers 401 for a missing,
- * expired or badly signed token.
+ * rejected. `authenticate(request)` then checks a request's bearer token.
  */
 export async function registerJwt(app: FastifyInstance, options: JwtOptions): Promise<void> {
   await app.register(fastifyJwt, {

@@ -1,4 +1,4 @@
-// After the workload: waits until the audit log holds one row per stream
+// After the workload: waits until the audit log contains one row per stream
 // event, then prints example audit queries with their answers.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JetStreamManager } from 'nats';
@@ -39,7 +39,7 @@ async function readProjectorHealth(url: string | undefined): Promise<ProjectorHe
 
 /**
  * Polls until `audit_log` has as many rows as the stream has events, or
- * until the projector's /health (when `projectorHealthUrl` is given) says
+ * until the projector's /health (when `projectorHealthUrl` is given) reports
  * nothing is pending and nothing is missing, which happens when some events
  * went to dead letters; else until the timeout passes.
  */

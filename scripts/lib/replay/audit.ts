@@ -47,7 +47,7 @@ export interface Verification {
   missing: number[];
   /** Sequences accounted for more than once, or not on the stream, first few. */
   extra: number[];
-  /** How the table side accounts for the stream: rows, open dead letters, recorded duplicates. */
+  /** Counts by kind on the table side: rows, open dead letters, recorded duplicates. */
   accountedAs: { rows: number; deadLetters: number; duplicates: number };
 }
 

@@ -13,7 +13,7 @@ export function toStreamMessage(message: JsMsg): StreamMessage {
 }
 
 /**
- * The `id` field of a stored payload, or "-" when the payload is not a JSON
+ * Returns the `id` field of a stored payload, or "-" when the payload is not a JSON
  * object with a string id. Both sides of a verification derive it the same
  * way, from the stream's bytes and from a dead letter's stored bytes.
  */

@@ -11,7 +11,7 @@ export class Progress {
     private readonly intervalMs = 1000,
   ) {}
 
-  /** Prints at most once per interval, and always when `force` is set. */
+  /** Prints at most once per interval, or at once with `force`, but never twice for the same `done`. */
   update(done: number, force = false): void {
     const now = Date.now();
     if (done === this.lastDone || (!force && now - this.lastPrinted < this.intervalMs)) return;

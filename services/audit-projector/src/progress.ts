@@ -1,4 +1,4 @@
-// How complete the audit projection is: every stream sequence up to the
+// Completeness of the audit projection: every stream sequence up to the
 // checkpoint must be a row, a recorded duplicate or an open dead letter.
 import type { Kysely } from 'kysely';
 import type { JetStreamManager } from 'nats';

@@ -17,7 +17,7 @@ import type { ProjectorMetrics } from './metrics.ts';
 /** Name of the durable consumer every audit projector instance fetches from. */
 export const DURABLE_NAME = 'audit-projector';
 
-/** Longest pause between two attempts at a failed fetch or write. */
+/** Maximum pause between two attempts at a failed fetch or write. */
 const MAX_BACKOFF_MS = 30_000;
 /** How long one fetch waits for messages before it returns what it has. */
 const FETCH_EXPIRES_MS = 1000;

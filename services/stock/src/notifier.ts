@@ -1,6 +1,6 @@
 // Out-of-band delivery of password reset codes. The default notifier
 // publishes on a plain NATS subject (`notify.<prefix>.password_reset`), which
-// lies outside the stream, so the code is never stored as an event; a mail or
+// lies outside the stream, so the code is never stored as an event. A mail or
 // SMS gateway subscribes there.
 import type { NatsConnection } from 'nats';
 import { notifySubject } from '@stock-audit/jetstream';

@@ -44,7 +44,7 @@ export interface AppendedEvent<State> {
  * Appends the event that `decide` returns, retrying up to
  * `options.maxAppendAttempts` times on a concurrent write, then 409
  * CONCURRENT_UPDATE. Once stored, the event is applied to the read model
- * before this returns, so the caller's next read sees it.
+ * before this returns, so the caller's next read returns it.
  */
 export async function appendStateEvent<State extends Record<string, unknown>>(
   ctx: CommandContext,

@@ -13,7 +13,7 @@ export function deriveUuid(seed: string, name: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-/** Hands out the event ids of one command: `name` tells the events of one command apart. */
+/** Hands out the event ids of one command: `name` distinguishes the events of one command. */
 export interface EventIdSource {
   next(name: string): string;
 }

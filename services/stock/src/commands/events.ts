@@ -1,5 +1,5 @@
 // Builds the envelope of an event a command emits, filling in what the
-// command context knows: actor, client address and correlation id.
+// command context provides: actor, client address and correlation id.
 import { createEvent, type Actor, type EntityType, type EventEnvelope } from '@stock-audit/events';
 import type { CommandContext } from './types.ts';
 

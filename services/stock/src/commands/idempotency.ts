@@ -51,7 +51,7 @@ export async function claimIdempotencyKey(
   db: Kysely<StockTables>,
   request: IdempotencyRequest,
 ): Promise<IdempotencyClaim> {
-  // Secrets are blanked first, so the table never holds a fast hash of a password.
+  // Secrets are blanked first, so the table never contains a fast hash of a password.
   const requestHash = createHash('sha256')
     .update(canonicalJson(redactSecrets(request.input)))
     .digest('hex');

@@ -35,7 +35,7 @@ export function createProjectorMetrics(
     }),
     stalled: new Gauge({
       name: 'stock_state_projector_stalled',
-      help: '1 while a state event fails to apply and holds back the events after it, else 0',
+      help: '1 while a state event fails to apply and blocks the events after it, else 0',
       registers: [registry],
     }),
   };
